@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# The whole test suite: install, format check, build, unit + conformance + tshark + e2e + interop (ctest),
+# sanitizer build and tests, fuzz smoke runs. Prints one closing line "fanout: N passed, N failed".
+#
+# Environment: FUZZ_SECONDS (per fuzz target, default 20), JOBS (default nproc), SKIP_FUZZ=1, SKIP_ASAN=1.
+set -uo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+JOBS=${JOBS:-$(nproc)}
+FUZZ_SECONDS=${FUZZ_SECONDS:-20}
+BUILD=${BUILD_DIR:-$ROOT/build}
+passed=0
+failed=0
+failures=()
+
+step() { echo; echo "=== $*"; }
+ok() { passed=$((passed + ${2:-1})); echo "--- ok: $1"; }
+bad() { failed=$((failed + ${2:-1})); failures+=("$1"); echo "--- FAILED: $1"; }
+
+# ctest_count DIR LABEL_REGEX NAME: runs ctest and adds its pass/fail counts.
+ctest_count() {
+  local dir=$1 labels=$2 name=$3 log
+  log=$(mktemp)
+  ctest --test-dir "$dir" -L "$labels" --output-on-failure -j "$JOBS" --timeout 900 2>&1 | tee "$log"
+  local line total nfail
+  line=$(grep -E 'tests passed, [0-9]+ tests failed out of [0-9]+' "$log" | tail -1)
+  if [ -z "$line" ]; then
+    if grep -q "No tests were found" "$log"; then echo "(no $name tests)"; rm -f "$log"; return; fi
+    bad "$name: ctest did not finish"; rm -f "$log"; return
+  fi
+  total=$(echo "$line" | sed -E 's/.*out of ([0-9]+).*/\1/')
+  nfail=$(echo "$line" | sed -E 's/.* ([0-9]+) tests failed.*/\1/')
+  passed=$((passed + total - nfail))
+  if [ "$nfail" -gt 0 ]; then failed=$((failed + nfail)); failures+=("$name: $nfail ctest failures"); fi
+  rm -f "$log"
+}
+
+step "install dependencies"
+if bash .ci/install-deps; then ok "install-deps"; else bad "install-deps"; fi
+
+step "format check (clang-format)"
+mapfile -t srcs < <(git ls-files -co --exclude-standard '*.cpp' '*.hpp' '*.h' '*.cc')
+if [ ${#srcs[@]} -gt 0 ] && ! clang-format --dry-run -Werror "${srcs[@]}"; then
+  bad "clang-format (run: clang-format -i \$(git ls-files '*.cpp' '*.hpp'))"
+else
+  ok "clang-format"
+fi
+
+step "release build (g++, -Werror)"
+if cmake -S . -B "$BUILD/release" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null &&
+   cmake --build "$BUILD/release" -j "$JOBS"; then
+  ok "release build"
+  step "unit + conformance + tshark tests"
+  ctest_count "$BUILD/release" 'unit|conformance|tshark' "release"
+  step "end-to-end and interop tests (network namespaces)"
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "SKIP e2e/interop: not root (they build network namespaces; run as root to include them)"
+  fi
+  ctest_count "$BUILD/release" 'e2e|interop' "lab"
+  if [ -x "$BUILD/release/tests/bench/fanout_bench" ]; then
+    step "benchmarks (numbers only, not pass/fail)"
+    if "$BUILD/release/tests/bench/fanout_bench" --benchmark_min_time=0.05; then ok "benchmarks run"; else bad "benchmarks crashed"; fi
+  fi
+else
+  bad "release build"
+fi
+
+if [ "${SKIP_ASAN:-0}" != 1 ]; then
+  step "sanitizer build (ASan + UBSan) and tests"
+  if cmake -S . -B "$BUILD/asan" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DFANOUT_SANITIZE=ON -DFANOUT_BENCH=OFF >/dev/null &&
+     cmake --build "$BUILD/asan" -j "$JOBS"; then
+    ok "asan build"
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+      ctest_count "$BUILD/asan" 'unit|conformance' "asan"
+  else
+    bad "asan build"
+  fi
+fi
+
+if [ "${SKIP_FUZZ:-0}" != 1 ]; then
+  step "fuzz smoke (libFuzzer, ${FUZZ_SECONDS}s per target)"
+  if CC=clang CXX=clang++ cmake -S . -B "$BUILD/fuzz" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFANOUT_FUZZ=ON \
+       -DFANOUT_DAEMONS=OFF -DFANOUT_TESTS=OFF -DFANOUT_BENCH=OFF >/dev/null &&
+     cmake --build "$BUILD/fuzz" -j "$JOBS"; then
+    ok "fuzz build"
+    bash tests/fuzz/run-fuzzers.sh "$BUILD/fuzz/tests/fuzz" "$FUZZ_SECONDS" && ok "fuzz smoke" || bad "fuzz smoke"
+  else
+    bad "fuzz build"
+  fi
+fi
+
+echo
+if [ ${#failures[@]} -gt 0 ]; then
+  echo "Failures:"
+  printf '  %s\n' "${failures[@]}"
+fi
+echo "fanout: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -50,8 +50,8 @@ step "release build (g++, -Werror)"
 if cmake -S . -B "$BUILD/release" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null &&
    cmake --build "$BUILD/release" -j "$JOBS"; then
   ok "release build"
-  step "unit + conformance + tshark tests"
-  ctest_count "$BUILD/release" 'unit|conformance|tshark' "release"
+  step "unit + conformance + tshark + integration tests"
+  ctest_count "$BUILD/release" 'unit|conformance|tshark|integration' "release"
   step "end-to-end and interop tests (network namespaces)"
   if [ "$(id -u)" -ne 0 ]; then
     echo "SKIP e2e/interop: not root (they build network namespaces; run as root to include them)"
@@ -71,7 +71,7 @@ if [ "${SKIP_ASAN:-0}" != 1 ]; then
      cmake --build "$BUILD/asan" -j "$JOBS"; then
     ok "asan build"
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-      ctest_count "$BUILD/asan" 'unit|conformance' "asan"
+      ctest_count "$BUILD/asan" 'unit|conformance|integration' "asan"
   else
     bad "asan build"
   fi

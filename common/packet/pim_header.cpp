@@ -92,6 +92,12 @@ DecodeResult<PimMessageView> decode_pim_message(std::span<const uint8_t> message
     return PimMessageView{*h, message.subspan(kPimHeaderSize)};
 }
 
+DecodeResult<PimMessageView> decode_pim_message_of_type(std::span<const uint8_t> message, PimType expected) {
+    auto m = decode_pim_message(message);
+    if (m && m->header.type != expected) return decode_error(DecodeErrorKind::kBadType, "pim type");
+    return m;
+}
+
 size_t begin_pim_message(ByteWriter& w, PimType type, uint8_t flags) {
     const size_t start = w.size();
     w.u8(static_cast<uint8_t>((kPimVersion << 4) | (static_cast<uint8_t>(type) & 0x0f)));

@@ -82,6 +82,9 @@ struct PimMessageView {
 // kBadVersion, kBadChecksum. The type is not checked.
 DecodeResult<PimMessageView> decode_pim_message(std::span<const uint8_t> message);
 
+// decode_pim_message, then checks that the type is `expected` (kBadType otherwise); returns the body.
+DecodeResult<PimMessageView> decode_pim_message_of_type(std::span<const uint8_t> message, PimType expected);
+
 // Writes a PIM header with a zero checksum; returns the offset of the message start (pass it to
 // finish_pim_message once the body is written).
 size_t begin_pim_message(ByteWriter& w, PimType type, uint8_t flags = 0);

@@ -35,8 +35,6 @@ inline constexpr uint8_t kPimVersion = 2;
 inline constexpr size_t kPimHeaderSize = 4;
 // Bytes of a Register covered by its checksum: PIM header + B/N flags word.
 inline constexpr size_t kPimRegisterChecksumBytes = 8;
-// IP protocol number of PIM.
-inline constexpr uint8_t kIpProtoPim = 103;
 
 // Message types (4 bits). Values outside this list can still appear on the wire; decode_pim_header keeps them
 // (as a PimType holding the raw value) and callers reject what they do not handle.

@@ -14,14 +14,16 @@ namespace {
 constexpr uint32_t kBorderBit = 0x80000000u;
 constexpr uint32_t kNullRegisterBit = 0x40000000u;
 constexpr uint8_t kNullRegisterTtl = 1;
+constexpr uint8_t kNullRegisterProtocol = 103;  // PIM
 
 // Checks the inner IPv4 header and returns its (source, destination).
 DecodeResult<SGKey> inner_header_sg(std::span<const uint8_t> inner, bool null_register) {
-    if (inner.size() < kIpv4MinHeaderSize)
+    if (inner.size() < kNullRegisterInnerHeaderSize)
         return decode_error(DecodeErrorKind::kTruncated, "register inner header");
     if ((inner[0] >> 4) != 4) return decode_error(DecodeErrorKind::kBadVersion, "register inner ip version");
     const size_t ihl = size_t{inner[0] & 0x0fu} * 4;
-    if (ihl < kIpv4MinHeaderSize) return decode_error(DecodeErrorKind::kBadLength, "register inner ihl");
+    if (ihl < kNullRegisterInnerHeaderSize)
+        return decode_error(DecodeErrorKind::kBadLength, "register inner ihl");
     if (ihl > inner.size()) return decode_error(DecodeErrorKind::kTruncated, "register inner ihl");
     const size_t total_length = (size_t{inner[2]} << 8) | inner[3];
     if (total_length < ihl) return decode_error(DecodeErrorKind::kBadLength, "register inner total length");
@@ -74,20 +76,20 @@ std::vector<uint8_t> encode_register(std::span<const uint8_t> inner, bool border
     return w.take();
 }
 
-std::array<uint8_t, kIpv4MinHeaderSize> null_register_inner_header(SGKey sg) {
-    ByteWriter w(kIpv4MinHeaderSize);
+std::array<uint8_t, kNullRegisterInnerHeaderSize> null_register_inner_header(SGKey sg) {
+    ByteWriter w(kNullRegisterInnerHeaderSize);
     w.u8(0x45);  // version 4, IHL 5
     w.u8(0);     // TOS
-    w.u16(kIpv4MinHeaderSize);
+    w.u16(kNullRegisterInnerHeaderSize);
     w.u16(0);  // identification
     w.u16(0);  // flags, fragment offset
     w.u8(kNullRegisterTtl);
-    w.u8(kIpProtoPim);
+    w.u8(kNullRegisterProtocol);
     const size_t checksum_at = w.placeholder_u16();
     w.ipv4(sg.source);
     w.ipv4(sg.group);
     w.patch_u16(checksum_at, internet_checksum(w.view()));
-    std::array<uint8_t, kIpv4MinHeaderSize> out{};
+    std::array<uint8_t, kNullRegisterInnerHeaderSize> out{};
     std::copy(w.view().begin(), w.view().end(), out.begin());
     return out;
 }

@@ -49,7 +49,8 @@
 
 namespace fanout::packet {
 
-inline constexpr size_t kIpv4MinHeaderSize = 20;
+// Size of the dummy IPv4 header of a Null-Register (and the least an inner packet can be).
+inline constexpr size_t kNullRegisterInnerHeaderSize = 20;
 
 struct Register {
     bool border = false;         // B
@@ -77,7 +78,7 @@ std::vector<uint8_t> encode_register(std::span<const uint8_t> inner, bool border
 // A Null-Register (N=1) for (S,G), with the dummy header of null_register_inner_header.
 std::vector<uint8_t> encode_null_register(SGKey sg, bool border = false);
 // The 20-byte dummy IPv4 header we put in Null-Registers (form described above).
-std::array<uint8_t, kIpv4MinHeaderSize> null_register_inner_header(SGKey sg);
+std::array<uint8_t, kNullRegisterInnerHeaderSize> null_register_inner_header(SGKey sg);
 
 DecodeResult<RegisterStop> decode_register_stop(std::span<const uint8_t> message);
 DecodeResult<RegisterStop> decode_register_stop_body(std::span<const uint8_t> body);

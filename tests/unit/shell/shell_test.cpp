@@ -1,0 +1,248 @@
+#include "common/shell/shell.hpp"
+
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <map>
+#include <sstream>
+
+#include "tests/unit/shell/fixtures.hpp"
+
+namespace fanout::shell {
+namespace {
+
+using nlohmann::json;
+using Words = std::vector<std::string>;
+
+// A Transport whose daemons are functions; a daemon without a function is "not running".
+class FakeTransport : public Transport {
+  public:
+    using Handler = std::function<json(const json&)>;
+
+    Result<json, TransportError> request(const DaemonEndpoint& d, const json& req) override {
+        log.emplace_back(d.name, req);
+        if (timeout.count(d.name) != 0)
+            return make_err(TransportError{TransportError::Kind::kTimeout, "no reply within 5 s"});
+        auto it = daemons.find(d.name);
+        if (it == daemons.end()) {
+            return make_err(TransportError{TransportError::Kind::kNotRunning,
+                                           "cannot connect to " + d.socket + ": No such file or directory"});
+        }
+        return it->second(req);
+    }
+
+    // Requests other than the discovery ones.
+    std::vector<std::pair<std::string, json>> commands_sent() const {
+        std::vector<std::pair<std::string, json>> out;
+        for (const auto& [d, r] : log) {
+            if (r["argv"][0] != "__commands") out.emplace_back(d, r);
+        }
+        return out;
+    }
+
+    std::map<std::string, Handler> daemons;
+    std::map<std::string, bool> timeout;
+    std::vector<std::pair<std::string, json>> log;
+};
+
+// A daemon that publishes `commands` and answers everything else from `answer`.
+FakeTransport::Handler daemon(json commands, std::function<json(const json&)> answer) {
+    return [commands, answer](const json& req) -> json {
+        if (req["argv"] == json{"__commands"})
+            return json{{"ok", true}, {"format", "json"}, {"data", commands}};
+        return answer(req);
+    };
+}
+
+json text_reply(const std::string& t) {
+    return json{{"ok", true}, {"format", "text"}, {"text", t}};
+}
+json data_reply(const json& d) {
+    return json{{"ok", true}, {"format", "json"}, {"data", d}};
+}
+
+json echo(const std::string& who, const json& req) {
+    if (req["format"] == "json") return data_reply(json{{"from", who}, {"argv", req["argv"]}});
+    std::string line = who + ":";
+    for (const auto& w : req["argv"])
+        line += " " + w.get<std::string>();
+    return text_reply(line + "\n");
+}
+
+class ShellTest : public ::testing::Test {
+  protected:
+    void start_both() {
+        t.daemons["pimd"] = daemon(test::pimd_commands(), [](const json& r) { return echo("pimd", r); });
+        t.daemons["igmpd"] = daemon(test::igmpd_commands(), [](const json& r) { return echo("igmpd", r); });
+    }
+    Shell make(bool json_output = false) {
+        Shell s({{"pimd", "/run/x/pimd.sock"}, {"igmpd", "/run/x/igmpd.sock"}}, t, json_output);
+        s.discover();
+        return s;
+    }
+    int run(Shell& s, std::string_view line) {
+        out.str("");
+        err.str("");
+        return s.execute(line, out, err);
+    }
+    FakeTransport t;
+    std::ostringstream out, err;
+};
+
+TEST_F(ShellTest, RoutesAnExpandedCommandToItsDaemon) {
+    start_both();
+    Shell s = make();
+    EXPECT_EQ(run(s, "sh ip pim nei veth0"), kExitOk);
+    EXPECT_EQ(out.str(), "pimd: show ip pim neighbor veth0\n");
+    EXPECT_EQ(err.str(), "");
+    auto sent = t.commands_sent();
+    ASSERT_EQ(sent.size(), 1u);
+    EXPECT_EQ(sent[0].first, "pimd");
+    EXPECT_EQ(sent[0].second,
+              json::parse(R"({"argv": ["show","ip","pim","neighbor","veth0"], "format": "text"})"));
+
+    EXPECT_EQ(run(s, "sh ip igmp gr"), kExitOk);
+    EXPECT_EQ(out.str(), "igmpd: show ip igmp groups\n");
+}
+
+TEST_F(ShellTest, JsonModePrintsTheDataPretty) {
+    start_both();
+    Shell s = make(true);
+    EXPECT_EQ(run(s, "show ip mr"), kExitOk);
+    EXPECT_EQ(
+        out.str(),
+        "{\n  \"argv\": [\n    \"show\",\n    \"ip\",\n    \"mroute\"\n  ],\n  \"from\": \"pimd\"\n}\n");
+    EXPECT_EQ(t.commands_sent().back().second["format"], "json");
+}
+
+TEST_F(ShellTest, CommandOfBothDaemonsIsLabelled) {
+    start_both();
+    Shell s = make();
+    EXPECT_EQ(run(s, "sh ver"), kExitOk);
+    EXPECT_EQ(out.str(), "--- pimd ---\npimd: show version\n--- igmpd ---\nigmpd: show version\n");
+    Shell sj = make(true);
+    EXPECT_EQ(run(sj, "sh ver"), kExitOk);
+    json j = json::parse(out.str());
+    EXPECT_EQ(j["pimd"]["from"], "pimd");
+    EXPECT_EQ(j["igmpd"]["from"], "igmpd");
+}
+
+TEST_F(ShellTest, TextReplyMissingNewlineGetsOne) {
+    t.daemons["pimd"] = daemon(test::pimd_commands(), [](const json&) { return text_reply("no newline"); });
+    Shell s = make();
+    EXPECT_EQ(run(s, "show ip msdp peer"), kExitOk);
+    EXPECT_EQ(out.str(), "no newline\n");
+}
+
+TEST_F(ShellTest, DaemonErrorIsPrintedWithExitOne) {
+    t.daemons["pimd"] = daemon(test::pimd_commands(), [](const json&) {
+        return json{{"ok", false}, {"error", "no such interface: veth9"}};
+    });
+    Shell s = make();
+    EXPECT_EQ(run(s, "show ip pim neighbor veth9"), kExitDaemonError);
+    EXPECT_EQ(err.str(), "% no such interface: veth9\n");
+    EXPECT_EQ(out.str(), "");
+}
+
+TEST_F(ShellTest, MalformedReplyIsExitOne) {
+    t.daemons["pimd"] = daemon(test::pimd_commands(), [](const json&) { return json{{"text", "x"}}; });
+    Shell s = make();
+    EXPECT_EQ(run(s, "show ip msdp peer"), kExitDaemonError);
+    EXPECT_EQ(err.str(), "% pimd sent a malformed reply (no \"ok\" field)\n");
+}
+
+TEST_F(ShellTest, UnknownCommandIsExitTwo) {
+    start_both();
+    Shell s = make();
+    EXPECT_EQ(run(s, "show ip foo"), kExitUsage);
+    EXPECT_EQ(err.str(), "% Unknown command: show ip foo\n");
+    EXPECT_TRUE(t.commands_sent().empty());
+    EXPECT_EQ(run(s, "sh ip m"), kExitUsage);
+    EXPECT_EQ(err.str(), "% Ambiguous command: sh ip m ('m' could be: mroute, msdp)\n");
+    EXPECT_EQ(run(s, "show ip mroute 10.0.0.1"), kExitUsage);
+    EXPECT_EQ(run(s, "show ip"), kExitUsage);
+}
+
+TEST_F(ShellTest, CommandOfAStoppedDaemonSaysItIsNotRunning) {
+    t.daemons["igmpd"] = daemon(test::igmpd_commands(), [](const json& r) { return echo("igmpd", r); });
+    Shell s = make();
+    EXPECT_FALSE(s.daemons()[0].running);
+    EXPECT_TRUE(s.daemons()[1].running);
+    EXPECT_EQ(run(s, "show ip pim neighbor"), kExitUnreachable);
+    EXPECT_EQ(err.str(),
+              "% pimd is not running (cannot connect to /run/x/pimd.sock: No such file or directory)\n");
+    EXPECT_EQ(run(s, "show ip igmp groups"), kExitOk);  // the other daemon still answers
+}
+
+TEST_F(ShellTest, DaemonThatDiesAfterDiscoveryIsExitThree) {
+    start_both();
+    Shell s = make();
+    t.daemons.erase("pimd");
+    EXPECT_EQ(run(s, "show ip mroute"), kExitUnreachable);
+    EXPECT_EQ(err.str(),
+              "% pimd is not running (cannot connect to /run/x/pimd.sock: No such file or directory)\n");
+    t.timeout["igmpd"] = true;
+    EXPECT_EQ(run(s, "show ip igmp groups"), kExitUnreachable);
+    EXPECT_EQ(err.str(), "% igmpd is not responding (no reply within 5 s)\n");
+}
+
+TEST_F(ShellTest, DaemonStartedLaterIsFoundOnTheNextCommand) {
+    Shell s = make();
+    EXPECT_EQ(run(s, "show ip mroute"), kExitUnreachable);
+    start_both();
+    EXPECT_EQ(run(s, "show ip mroute"), kExitOk);
+    EXPECT_EQ(out.str(), "pimd: show ip mroute\n");
+}
+
+TEST_F(ShellTest, ShowDaemons) {
+    t.daemons["pimd"] = daemon(test::pimd_commands(), [](const json& r) { return echo("pimd", r); });
+    Shell s = make();
+    EXPECT_EQ(run(s, "sh daemons"), kExitOk);
+    EXPECT_EQ(out.str(),
+              "pimd: running, version 0.1.0, socket /run/x/pimd.sock\n"
+              "igmpd: not running, socket /run/x/igmpd.sock\n"
+              "  % igmpd is not running (cannot connect to /run/x/igmpd.sock: No such file or directory)\n");
+    Shell sj = make(true);
+    EXPECT_EQ(run(sj, "show daemons"), kExitOk);
+    json j = json::parse(out.str());
+    ASSERT_EQ(j.size(), 2u);
+    EXPECT_EQ(j[0]["daemon"], "pimd");
+    EXPECT_EQ(j[0]["running"], true);
+    EXPECT_EQ(j[1]["running"], false);
+}
+
+TEST_F(ShellTest, HelpExitAndContextHelp) {
+    start_both();
+    Shell s = make();
+    EXPECT_EQ(run(s, "help"), kExitOk);
+    EXPECT_NE(out.str().find("  show ip pim neighbor [IFNAME]"), std::string::npos);
+    EXPECT_NE(out.str().find("  show ip igmp sources GROUP [IFNAME]"), std::string::npos);
+    EXPECT_NE(out.str().find("  show daemons"), std::string::npos);
+    EXPECT_EQ(run(s, "show ip pim ?"), kExitOk);
+    EXPECT_EQ(out.str(), "  interface   PIM interfaces\n  neighbor    PIM neighbors\n");
+    EXPECT_EQ(s.help_at("sh ip pim nei "), "  IFNAME      only this interface\n  <cr>\n");
+    EXPECT_EQ(s.help_at("sh foo "), "% Unknown command: sh foo\n");
+    EXPECT_FALSE(s.exit_requested());
+    EXPECT_EQ(run(s, "exit"), kExitOk);
+    EXPECT_TRUE(s.exit_requested());
+    EXPECT_TRUE(t.commands_sent().empty());
+}
+
+TEST_F(ShellTest, CompletionAsksDaemonsForValues) {
+    t.daemons["pimd"] = daemon(test::pimd_commands(), [](const json& r) {
+        if (r["argv"] == json{"__complete", "interface"}) return data_reply(json{"veth1", "veth0"});
+        return json{{"ok", false}, {"error", "unknown kind"}};
+    });
+    t.daemons["igmpd"] = daemon(test::igmpd_commands(), [](const json& r) {
+        if (r["argv"] == json{"__complete", "interface"}) return data_reply(json{"veth0", "veth2"});
+        return json{{"ok", false}, {"error", "unknown kind"}};
+    });
+    Shell s = make();
+    EXPECT_EQ(s.complete_at("sh ip pim nei v"), (Words{"veth0", "veth1", "veth2"}));
+    EXPECT_EQ(s.complete_at("sh ip mroute "), Words{});  // groups: both daemons answered with errors
+    EXPECT_EQ(s.complete_at("sh ip m"), (Words{"mroute", "msdp"}));
+    EXPECT_EQ(s.complete_at("e"), (Words{"exit"}));
+}
+
+}  // namespace
+}  // namespace fanout::shell

@@ -44,12 +44,15 @@ bool tshark_available() {
 
 std::optional<std::vector<TsharkRow>> tshark_fields(const std::string& pcap,
                                                     const std::vector<std::string>& fields,
-                                                    const std::string& display_filter) {
+                                                    const std::string& display_filter,
+                                                    const std::vector<std::string>& preferences) {
     std::string cmd =
         "tshark -n -r " + shell_quote(pcap) + " -T fields -E occurrence=a -E aggregator=, -E separator=/t";
     for (const auto& f : fields)
         cmd += " -e " + shell_quote(f);
     if (!display_filter.empty()) cmd += " -Y " + shell_quote(display_filter);
+    for (const auto& p : preferences)
+        cmd += " -o " + shell_quote(p);
     cmd += " 2>/dev/null";
     auto out = run(cmd);
     if (!out) return std::nullopt;
@@ -71,12 +74,13 @@ std::optional<std::vector<TsharkRow>> tshark_fields(const std::string& pcap,
 
 std::optional<std::vector<TsharkRow>> tshark_decode_ipv4(const std::string& tag,
                                                          const std::vector<std::vector<uint8_t>>& packets,
-                                                         const std::vector<std::string>& fields) {
+                                                         const std::vector<std::string>& fields,
+                                                         const std::vector<std::string>& preferences) {
     auto dir = std::filesystem::temp_directory_path() / ("fanout-tshark-" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir);
     auto path = (dir / (tag + ".pcap")).string();
     if (!write_pcap_ipv4(path, packets)) return std::nullopt;
-    return tshark_fields(path, fields);
+    return tshark_fields(path, fields, "", preferences);
 }
 
 std::string tshark_verbose(const std::string& pcap) {

@@ -27,7 +27,7 @@ std::vector<Message> all_messages() {
 
 TEST(IpcMessages, MembershipBytesFollowTheDiagram) {
     std::vector<uint8_t> expected = {
-        0,   1,   0,   3,   0,   0,  0, 27,  // header: version 1, type 3, length 27
+        0,   1,   0,   3,   0,   0,  0, 25,  // header: version 1, type 3, length 25
         4,   'e', 't', 'h', '1',             // ifname
         0,   0,   0,   3,                    // ifindex
         239, 1,   2,   3,                    // group

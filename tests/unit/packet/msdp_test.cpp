@@ -418,26 +418,31 @@ TEST(MsdpPcap, FrrStreamReframedInOddChunks) {
     }
 }
 
-// Inputs that once crashed or misbehaved under fuzz_msdp must decode without incident forever.
+// The fuzz_msdp seeds and any kept crashers must decode without incident and round-trip, in the normal build.
 TEST(MsdpFuzzRegressions, ReplayCommittedInputs) {
-    const std::filesystem::path dir =
-        std::filesystem::path(FANOUT_SOURCE_DIR) / "tests/fuzz/regressions/msdp";
-    if (!std::filesystem::exists(dir)) GTEST_SKIP() << "no regressions in " << dir;
-    for (const auto& entry : std::filesystem::directory_iterator(dir)) {
-        std::ifstream in(entry.path(), std::ios::binary);
-        const Bytes data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-        auto f = frame_msdp_stream(data);
-        EXPECT_LE(f.consumed, data.size());
-        for (auto t : f.tlvs) {
-            auto m = decode_msdp(t);
-            if (!m.ok()) continue;
-            auto again = encode_msdp(m.value());
-            ASSERT_TRUE(again.has_value()) << entry.path();
-            auto m2 = decode_msdp(*again);
-            ASSERT_TRUE(m2.ok()) << entry.path();
-            EXPECT_EQ(m2.value(), m.value()) << entry.path();
+    size_t inputs = 0;
+    for (const char* kind : {"corpus", "regressions"}) {
+        const std::filesystem::path dir =
+            std::filesystem::path(FANOUT_SOURCE_DIR) / "tests/fuzz" / kind / "msdp";
+        if (!std::filesystem::exists(dir)) continue;
+        for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+            ++inputs;
+            std::ifstream in(entry.path(), std::ios::binary);
+            const Bytes data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+            auto f = frame_msdp_stream(data);
+            EXPECT_LE(f.consumed, data.size());
+            for (auto t : f.tlvs) {
+                auto m = decode_msdp(t);
+                if (!m.ok()) continue;
+                auto again = encode_msdp(m.value());
+                ASSERT_TRUE(again.has_value()) << entry.path();
+                auto m2 = decode_msdp(*again);
+                ASSERT_TRUE(m2.ok()) << entry.path();
+                EXPECT_EQ(m2.value(), m.value()) << entry.path();
+            }
         }
     }
+    EXPECT_GE(inputs, 8u);  // the seed corpus at least
 }
 
 }  // namespace

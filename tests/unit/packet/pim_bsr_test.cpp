@@ -378,32 +378,38 @@ TEST(PimBsrPcap, FrrForwardsPimdBodiesUnchanged) {
     }
 }
 
-// Inputs kept from fuzz_pim_bsr: each must decode (or fail) without incident and round-trip if it decodes.
+// The fuzz_pim_bsr seeds and any kept crashers: each must decode (or fail) without incident and round-trip if
+// it decodes (first byte: header Reserved byte, then a body, as the fuzz target reads them).
 TEST(PimBsrFuzzRegressions, ReplayCommittedInputs) {
-    const std::filesystem::path dir =
-        std::filesystem::path(FANOUT_SOURCE_DIR) / "tests/fuzz/regressions/pim_bsr";
-    if (!std::filesystem::exists(dir)) GTEST_SKIP() << "no regressions in " << dir;
-    for (const auto& entry : std::filesystem::directory_iterator(dir)) {
-        std::ifstream in(entry.path(), std::ios::binary);
-        const Bytes data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-        if (data.empty()) continue;
-        const std::span<const uint8_t> body = std::span<const uint8_t>(data).subspan(1);
-        if (auto b = decode_pim_bootstrap_body(body, data[0]); b.ok()) {
-            auto again = decode_pim_bootstrap(encode_pim_bootstrap(b.value()));
-            ASSERT_TRUE(again.ok()) << entry.path();
-            EXPECT_EQ(again.value(), b.value()) << entry.path();
-        }
-        if (auto c = decode_pim_crp_adv_body(body); c.ok()) {
-            auto again = decode_pim_crp_adv(encode_pim_crp_adv(c.value()));
-            ASSERT_TRUE(again.ok()) << entry.path();
-            EXPECT_EQ(again.value(), c.value()) << entry.path();
-        }
-        if (auto s = decode_pim_state_refresh_body(body); s.ok()) {
-            auto again = decode_pim_state_refresh(encode_pim_state_refresh(s.value()));
-            ASSERT_TRUE(again.ok()) << entry.path();
-            EXPECT_EQ(again.value(), s.value()) << entry.path();
+    size_t inputs = 0;
+    for (const char* kind : {"corpus", "regressions"}) {
+        const std::filesystem::path dir =
+            std::filesystem::path(FANOUT_SOURCE_DIR) / "tests/fuzz" / kind / "pim_bsr";
+        if (!std::filesystem::exists(dir)) continue;
+        for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+            ++inputs;
+            std::ifstream in(entry.path(), std::ios::binary);
+            const Bytes data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+            if (data.empty()) continue;
+            const std::span<const uint8_t> body = std::span<const uint8_t>(data).subspan(1);
+            if (auto b = decode_pim_bootstrap_body(body, data[0]); b.ok()) {
+                auto again = decode_pim_bootstrap(encode_pim_bootstrap(b.value()));
+                ASSERT_TRUE(again.ok()) << entry.path();
+                EXPECT_EQ(again.value(), b.value()) << entry.path();
+            }
+            if (auto c = decode_pim_crp_adv_body(body); c.ok()) {
+                auto again = decode_pim_crp_adv(encode_pim_crp_adv(c.value()));
+                ASSERT_TRUE(again.ok()) << entry.path();
+                EXPECT_EQ(again.value(), c.value()) << entry.path();
+            }
+            if (auto s = decode_pim_state_refresh_body(body); s.ok()) {
+                auto again = decode_pim_state_refresh(encode_pim_state_refresh(s.value()));
+                ASSERT_TRUE(again.ok()) << entry.path();
+                EXPECT_EQ(again.value(), s.value()) << entry.path();
+            }
         }
     }
+    EXPECT_GE(inputs, 9u);  // the seed corpus at least
 }
 
 }  // namespace

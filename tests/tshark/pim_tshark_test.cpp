@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "common/core/byte_writer.hpp"
-#include "common/core/checksum.hpp"
+#include "common/packet/ipv4.hpp"
 #include "common/packet/pim_assert.hpp"
 #include "common/packet/pim_hello.hpp"
 #include "common/packet/pim_join_prune.hpp"
@@ -27,23 +27,16 @@ const Ipv4Address kS2{198, 18, 0, 11};
 const Ipv4Address kG1{239, 1, 1, 1};
 const Ipv4Address kG2{239, 1, 1, 2};
 
-// A 20-byte IPv4 header (protocol 103 unless told, checksum set) in front of a payload.
+// An IPv4 packet (no options, TOS 0xc0) around a payload, from the IPv4 codec.
 Bytes ipv4(Ipv4Address src, Ipv4Address dst, uint8_t ttl, std::span<const uint8_t> payload,
-           uint8_t proto = 103) {
-    ByteWriter w;
-    w.u8(0x45);
-    w.u8(0xc0);
-    w.u16(static_cast<uint16_t>(20 + payload.size()));
-    w.u16(0);
-    w.u16(0);
-    w.u8(ttl);
-    w.u8(proto);
-    const size_t at = w.placeholder_u16();
-    w.ipv4(src);
-    w.ipv4(dst);
-    w.patch_u16(at, internet_checksum(w.view()));
-    w.bytes(payload);
-    return w.take();
+           uint8_t proto = kIpProtoPim) {
+    Ipv4Header h;
+    h.tos = kIpv4TosNetworkControl;
+    h.ttl = ttl;
+    h.protocol = proto;
+    h.src = src;
+    h.dst = dst;
+    return encode_ipv4_packet(h, payload);
 }
 
 class PimTshark : public ::testing::Test {
@@ -102,7 +95,7 @@ TEST_F(PimTshark, DataRegisterAndNullRegister) {
     udp.u16(16);
     udp.u16(0);
     udp.u64(0x0102030405060708ull);
-    const Bytes inner = ipv4(kS1, kG1, 63, udp.view(), 17);
+    const Bytes inner = ipv4(kS1, kG1, 63, udp.view(), kIpProtoUdp);
     const std::vector<std::string> fields = {"pim.type",
                                              "pim.cksum.status",
                                              "pim.register_flag.border",

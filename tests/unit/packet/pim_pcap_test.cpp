@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "common/packet/ipv4.hpp"
 #include "common/packet/pim_assert.hpp"
 #include "common/packet/pim_header.hpp"
 #include "common/packet/pim_hello.hpp"
@@ -15,8 +16,6 @@
 
 namespace fanout::packet {
 namespace {
-
-constexpr uint8_t kPimProtocol = 103;
 
 struct PimFrame {
     uint32_t number = 0;
@@ -33,9 +32,11 @@ std::vector<PimFrame> pim_frames(const std::string& name) {
     if (!p) return out;
     for (const auto& f : p->frames) {
         const auto ip = f.ipv4();
-        auto v = test::split_ipv4(ip);
-        if (!v || v->protocol != kPimProtocol) continue;
-        out.push_back({f.number, Ipv4Address(v->src), Ipv4Address(v->dst), ip[8], v->payload});
+        auto v = decode_ipv4(ip);  // checks the capture's IP header (checksum included)
+        EXPECT_TRUE(v.ok()) << name << " frame " << f.number;
+        if (!v || v->header.protocol != kIpProtoPim) continue;
+        out.push_back(
+            {f.number, v->header.src, v->header.dst, v->header.ttl, {v->payload.begin(), v->payload.end()}});
     }
     return out;
 }

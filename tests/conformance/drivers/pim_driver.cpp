@@ -1,0 +1,306 @@
+// Conformance driver "pim" (and every pim_* suite folder, e.g. tests/conformance/pim_hello/): feeds a PimCore
+// (pimd/core) a configuration and a stream of timed events with a ManualTimerService and a seeded Random, and
+// records what it emitted.
+//
+// input.json:
+//   {"config": {"interfaces": {"eth0": {<PimInterfaceConfig fields>}}, "join_prune_interval": "60s", ...},
+//    "seed": N,
+//    "events": [
+//      {"at": "+5s"},                                   advance the clock (may be combined with an event)
+//      {"interface": {"ifindex": 2, "name": "eth0", "up": true, "multicast": true, "loopback": false,
+//                     "mtu": 1500, "addresses": ["198.19.12.1/24", "198.19.99.1/24"]}},
+//      {"interface_removed": 2},
+//      {"rx_hello": {"ifindex": 2, "src": "198.19.12.2", "dst": "224.0.0.13", "holdtime": 105,
+//                    "dr_priority": 1, "genid": 123, "lan_prune_delay": {"t": false,
+//                    "propagation_delay_ms": 500, "override_interval_ms": 2500}, "addresses": [...]}},
+//                    (an option whose key is missing is not sent)
+//      {"rx_raw": {"ifindex": 2, "src": "...", "dst": "224.0.0.13", "hex": "2000..."}},
+//      {"config": {...}},                                a reload (ConfigChanged with this whole config)
+//      {"shutdown": true},
+//      {"snapshot": "neighbors" | "interfaces" | "statistics"}]}   ("interfaces eth0": one interface only)
+// Config durations are strings ("30s", "500ms"); hello_holdtime is in seconds.
+//
+// output: an array, in emission order, of
+//   {"at_ms": T, "send": {"ifindex", "src", "dst", "type", "checksum_ok", "hello": {decoded options}}}
+//   {"at_ms": T, "vif_add": {...}} / {"at_ms": T, "vif_del": {...}}
+//   {"at_ms": T, "event": {"neighbor_up" | "neighbor_down" | "neighbor_restarted" | "neighbor_changed" |
+//                          "dr_changed" | "interface_up" | "interface_down": {...}}}
+//   {"at_ms": T, "snapshot": NAME, "data": [...] | {...}}
+// T is milliseconds since the start of the case.
+#include <nlohmann/json.hpp>
+
+#include <set>
+
+#include "common/core/manual_timer.hpp"
+#include "common/core/random.hpp"
+#include "common/packet/pim_header.hpp"
+#include "common/packet/pim_hello.hpp"
+#include "pimd/core/neighbor_table.hpp"
+#include "pimd/core/pim_core.hpp"
+#include "pimd/core/pim_status.hpp"
+#include "pimd/core/pim_status_json.hpp"
+#include "tests/conformance/driver.hpp"
+
+namespace fanout::conformance {
+namespace {
+
+using nlohmann::json;
+using namespace fanout::pim;
+
+Ipv4Address addr(const json& v) {
+    auto a = Ipv4Address::parse(v.get<std::string>());
+    if (!a) throw std::runtime_error("bad address " + v.dump());
+    return *a;
+}
+
+Duration dur(const json& v) {
+    return std::chrono::milliseconds(parse_duration_ms(v));
+}
+
+// The array/object at key, or an empty one (avoids json::value() temporaries, which trip a GCC 12
+// maybe-uninitialized false positive).
+const json& member(const json& obj, const char* key) {
+    static const json empty_array = json::array();
+    static const json empty_object = json::object();
+    if (obj.contains(key)) return obj[key];
+    return std::string_view(key) == "interfaces" ? empty_object : empty_array;
+}
+
+void check_keys(const json& obj, const std::set<std::string>& allowed, const char* what) {
+    for (const auto& [k, v] : obj.items())
+        if (!allowed.count(k)) throw std::runtime_error(std::string("unknown key in ") + what + ": " + k);
+}
+
+PimInterfaceConfig parse_interface_config(const json& j) {
+    check_keys(j,
+               {"enabled", "igmp", "hello_interval", "hello_holdtime", "triggered_hello_delay", "dr_priority",
+                "propagation_delay", "override_interval", "tracking_support", "send_lan_prune_delay",
+                "announce_secondary_addresses", "neighbor_filter", "max_neighbors"},
+               "interface config");
+    PimInterfaceConfig c;
+    c.enabled = j.value("enabled", c.enabled);
+    c.igmp = j.value("igmp", c.igmp);
+    if (j.contains("hello_interval")) c.hello_interval = dur(j["hello_interval"]);
+    if (j.contains("hello_holdtime")) c.hello_holdtime_s = j["hello_holdtime"].get<uint16_t>();
+    if (j.contains("triggered_hello_delay")) c.triggered_hello_delay = dur(j["triggered_hello_delay"]);
+    c.dr_priority = j.value("dr_priority", c.dr_priority);
+    if (j.contains("propagation_delay")) c.propagation_delay = dur(j["propagation_delay"]);
+    if (j.contains("override_interval")) c.override_interval = dur(j["override_interval"]);
+    c.tracking_support = j.value("tracking_support", c.tracking_support);
+    c.send_lan_prune_delay = j.value("send_lan_prune_delay", c.send_lan_prune_delay);
+    c.announce_secondary_addresses = j.value("announce_secondary_addresses", c.announce_secondary_addresses);
+    for (const auto& p : member(j, "neighbor_filter")) {
+        auto prefix = Ipv4Prefix::parse(p.get<std::string>());
+        if (!prefix) throw std::runtime_error("bad prefix " + p.dump());
+        c.neighbor_filter.push_back(*prefix);
+    }
+    c.max_neighbors = j.value("max_neighbors", c.max_neighbors);
+    return c;
+}
+
+PimConfig parse_config(const json& j) {
+    check_keys(j, {"interfaces", "join_prune_interval"}, "config");
+    PimConfig c;
+    for (const auto& [name, ic] : member(j, "interfaces").items())
+        c.interfaces[name] = parse_interface_config(ic);
+    if (j.contains("join_prune_interval")) c.join_prune_interval = dur(j["join_prune_interval"]);
+    return c;
+}
+
+InterfaceChanged parse_interface(const json& j) {
+    check_keys(j, {"ifindex", "name", "up", "multicast", "loopback", "mtu", "addresses"}, "interface");
+    InterfaceChanged ev;
+    ev.ifindex = j.at("ifindex").get<int>();
+    ev.name = j.at("name").get<std::string>();
+    ev.up = j.value("up", true);
+    ev.multicast = j.value("multicast", true);
+    ev.loopback = j.value("loopback", false);
+    ev.mtu = j.value("mtu", 1500u);
+    for (const auto& a : member(j, "addresses")) {
+        auto text = a.get<std::string>();
+        auto slash = text.find('/');
+        IfAddress ia;
+        ia.addr = addr(json(text.substr(0, slash)));
+        ia.prefix_len =
+            slash == std::string::npos ? 32 : static_cast<uint8_t>(std::stoi(text.substr(slash + 1)));
+        ev.addresses.push_back(ia);
+    }
+    return ev;
+}
+
+json hello_to_json(const packet::Hello& h) {
+    json j = json::object();
+    if (h.holdtime_s) j["holdtime"] = *h.holdtime_s;
+    if (h.lan_prune_delay)
+        j["lan_prune_delay"] = {{"t", h.lan_prune_delay->tracking_support},
+                                {"propagation_delay_ms", h.lan_prune_delay->propagation_delay_ms},
+                                {"override_interval_ms", h.lan_prune_delay->override_interval_ms}};
+    if (h.dr_priority) j["dr_priority"] = *h.dr_priority;
+    if (h.generation_id) j["genid"] = *h.generation_id;
+    if (!h.address_list.empty()) {
+        j["addresses"] = json::array();
+        for (auto a : h.address_list)
+            j["addresses"].push_back(a.to_string());
+    }
+    if (!h.unknown_options.empty()) j["unknown_options"] = h.unknown_options.size();
+    return j;
+}
+
+std::vector<uint8_t> build_hello(const json& j) {
+    packet::Hello h;
+    if (j.contains("holdtime")) h.holdtime_s = j["holdtime"].get<uint16_t>();
+    if (j.contains("dr_priority")) h.dr_priority = j["dr_priority"].get<uint32_t>();
+    if (j.contains("genid")) h.generation_id = j["genid"].get<uint32_t>();
+    if (j.contains("lan_prune_delay")) {
+        const auto& l = j["lan_prune_delay"];
+        h.lan_prune_delay =
+            packet::LanPruneDelay{l.value("t", false), l.value("propagation_delay_ms", uint16_t{500}),
+                                  l.value("override_interval_ms", uint16_t{2500})};
+    }
+    for (const auto& a : member(j, "addresses"))
+        h.address_list.push_back(addr(a));
+    return packet::encode_hello(h);
+}
+
+std::vector<uint8_t> from_hex(const std::string& hex) {
+    std::vector<uint8_t> out;
+    for (size_t i = 0; i + 1 < hex.size(); i += 2)
+        out.push_back(static_cast<uint8_t>(std::stoul(hex.substr(i, 2), nullptr, 16)));
+    return out;
+}
+
+// Records actions and observer notifications as JSON lines.
+class Recorder final : public PimActions, public PimObserver {
+  public:
+    Recorder(ManualTimerService& t, json& out) : t_(t), start_(t.now()), out_(out) {}
+
+    int64_t at_ms() const {
+        return std::chrono::duration_cast<std::chrono::milliseconds>(t_.now() - start_).count();
+    }
+    void emit(const char* key, json value) { out_.push_back({{"at_ms", at_ms()}, {key, std::move(value)}}); }
+
+    void send_pim(int ifindex, Ipv4Address src, Ipv4Address dst, std::span<const uint8_t> message) override {
+        json s = {{"ifindex", ifindex}, {"src", src.to_string()}, {"dst", dst.to_string()}};
+        auto view = packet::decode_pim_message(message);
+        s["checksum_ok"] = view.ok();
+        if (view) {
+            s["type"] = std::string(packet::to_string(view->header.type));
+            if (view->header.type == packet::PimType::kHello) {
+                auto h = packet::decode_hello(message);
+                s["hello"] = h ? hello_to_json(*h) : json("undecodable");
+            }
+        }
+        emit("send", s);
+    }
+    void vif_add(const VifAdd& v) override {
+        emit("vif_add", {{"vif", v.vif_index},
+                         {"kind", v.kind == VifKind::kRegister ? "register" : "interface"},
+                         {"ifindex", v.ifindex},
+                         {"local", v.local_address.to_string()},
+                         {"name", v.name}});
+    }
+    void vif_del(const VifDel& v) override {
+        emit("vif_del", {{"vif", v.vif_index}, {"ifindex", v.ifindex}});
+    }
+
+    void on_interface_up(const PimInterface& i) override {
+        event("interface_up", {{"interface", i.name()}, {"genid", i.generation_id()}});
+    }
+    void on_interface_down(const PimInterface& i) override {
+        event("interface_down", {{"interface", i.name()}});
+    }
+    void on_neighbor_up(const PimInterface& i, const Neighbor& n) override {
+        event("neighbor_up", {{"interface", i.name()}, {"neighbor", n.primary_address.to_string()}});
+    }
+    void on_neighbor_down(const PimInterface& i, Ipv4Address a, NeighborDownReason r) override {
+        event("neighbor_down",
+              {{"interface", i.name()}, {"neighbor", a.to_string()}, {"reason", std::string(to_string(r))}});
+    }
+    void on_neighbor_restarted(const PimInterface& i, const Neighbor& n) override {
+        event("neighbor_restarted", {{"interface", i.name()},
+                                     {"neighbor", n.primary_address.to_string()},
+                                     {"genid", n.hello.generation_id.value_or(0)}});
+    }
+    void on_neighbor_changed(const PimInterface& i, const Neighbor& n) override {
+        json sec = json::array();
+        for (auto a : n.secondary_addresses)
+            sec.push_back(a.to_string());
+        event("neighbor_changed",
+              {{"interface", i.name()}, {"neighbor", n.primary_address.to_string()}, {"secondary", sec}});
+    }
+    void on_dr_changed(const PimInterface& i, Ipv4Address old_dr, Ipv4Address new_dr) override {
+        event("dr_changed",
+              {{"interface", i.name()}, {"old", old_dr.to_string()}, {"new", new_dr.to_string()}});
+    }
+
+  private:
+    void event(const char* name, json v) { emit("event", {{name, std::move(v)}}); }
+
+    ManualTimerService& t_;
+    TimePoint start_;
+    json& out_;
+};
+
+// "neighbors" | "interfaces" | "statistics", optionally followed by " IFNAME" (neighbors, interfaces).
+json snapshot(const PimCore& core, const std::string& request) {
+    auto space = request.find(' ');
+    std::string what = request.substr(0, space);
+    std::string name = space == std::string::npos ? std::string() : request.substr(space + 1);
+    if (what == "neighbors") return json(neighbor_status(core, name));
+    if (what == "interfaces") return json(interface_status(core, name));
+    if (what == "statistics") return json(statistics_status(core));
+    throw std::runtime_error("unknown snapshot " + what);
+}
+
+void run_event(const json& ev, PimCore& core, ManualTimerService& t, Recorder& rec, json& out) {
+    check_keys(
+        ev, {"at", "interface", "interface_removed", "rx_hello", "rx_raw", "config", "shutdown", "snapshot"},
+        "event");
+    if (ev.contains("at")) t.advance(dur(ev["at"]));
+    if (ev.contains("interface")) core.handle(parse_interface(ev["interface"]));
+    if (ev.contains("interface_removed")) core.handle(InterfaceRemoved{ev["interface_removed"].get<int>()});
+    if (ev.contains("config")) core.handle(ConfigChanged{parse_config(ev["config"])});
+    for (const char* key : {"rx_hello", "rx_raw"}) {
+        if (!ev.contains(key)) continue;
+        const auto& r = ev[key];
+        auto bytes =
+            std::string(key) == "rx_hello" ? build_hello(r) : from_hex(r.at("hex").get<std::string>());
+        RxPim rx{r.at("ifindex").get<int>(), addr(r.at("src")), addr(r.value("dst", json("224.0.0.13"))),
+                 bytes};
+        core.handle(rx);
+    }
+    if (ev.contains("shutdown")) core.shutdown();
+    if (ev.contains("snapshot")) {
+        auto what = ev["snapshot"].get<std::string>();
+        out.push_back({{"at_ms", rec.at_ms()}, {"snapshot", what}, {"data", snapshot(core, what)}});
+    }
+}
+
+json run_pim(const std::filesystem::path&, const json& input) {
+    check_keys(input, {"config", "seed", "events", "comment"}, "input");
+    ManualTimerService t;
+    SeededRandom rng(input.value("seed", 1u));
+    json out = json::array();
+    Recorder rec(t, out);
+    PimCore core(parse_config(input.value("config", json::object())), t, rng, rec);
+    core.add_observer(&rec);
+    for (const auto& ev : input.at("events"))
+        run_event(ev, core, t, rec, out);
+    return out;
+}
+
+const RegisterDriver reg("pim", run_pim);
+
+// Every suite folder named pim_* (pim_hello, and the join/prune, assert... suites to come) runs through this
+// driver unless another driver registers that suite itself (emplace never overwrites; a later RegisterDriver
+// does).
+const bool reg_pim_suites = [] {
+    for (const auto& d : std::filesystem::directory_iterator(FANOUT_CONFORMANCE_DIR)) {
+        auto name = d.path().filename().string();
+        if (d.is_directory() && name.rfind("pim_", 0) == 0) drivers().emplace(name, run_pim);
+    }
+    return true;
+}();
+
+}  // namespace
+}  // namespace fanout::conformance

@@ -1,6 +1,8 @@
-# Pure libraries (protocol cores and codecs) must never do I/O. Two guards:
-#  1. every source of a pure target is compiled with a forced include that poisons the socket API;
-#  2. at configure time, the transitive link closure of each pure target is checked: libevent, libmnl and the
+# Pure libraries (protocol cores and codecs) must never do I/O. Three guards:
+#  1. every source of a pure target is compiled with a forced include that poisons socket calls;
+#  2. after each build, the archive's undefined symbols are checked: no socket/file/clock calls, no
+#     libevent or libmnl (check_pure_symbols.cmake);
+#  3. at configure time, the transitive link closure of each pure target is checked: libevent, libmnl and the
 #     system layer (common_sys) are refused.
 set(FANOUT_PURE_TARGETS "" CACHE INTERNAL "")
 
@@ -10,6 +12,10 @@ function(fanout_pure_library name)
   target_compile_options(${name} PRIVATE -include ${FANOUT_SOURCE_DIR}/common/core/pure_guard.hpp)
   target_compile_definitions(${name} PRIVATE FANOUT_PURE=1)
   set(FANOUT_PURE_TARGETS "${FANOUT_PURE_TARGETS};${name}" CACHE INTERNAL "")
+  add_custom_command(TARGET ${name} POST_BUILD
+    COMMAND ${CMAKE_COMMAND} -DLIB=$<TARGET_FILE:${name}> -DNM=${CMAKE_NM}
+            -P ${FANOUT_SOURCE_DIR}/common/cmake/check_pure_symbols.cmake
+    COMMENT "Checking that ${name} does no I/O" VERBATIM)
 endfunction()
 
 function(_fanout_link_closure target out)

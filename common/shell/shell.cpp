@@ -58,7 +58,19 @@ json make_request(const std::vector<std::string>& argv, bool json_format) {
     return json{{"argv", argv}, {"format", json_format ? "json" : "text"}};
 }
 
+TransportError classify_client_error(const std::string& message) {
+    TransportError e{TransportError::Kind::kNotRunning, message, message};
+    if (message.find("timed out") != std::string::npos) {
+        e.kind = TransportError::Kind::kTimeout;
+    } else if (message.find("malformed") != std::string::npos ||
+               message.find("too large") != std::string::npos) {
+        e.kind = TransportError::Kind::kBadReply;
+    }
+    return e;
+}
+
 std::string transport_problem(const std::string& daemon, const TransportError& e) {
+    if (!e.message.empty()) return "% " + e.message;
     switch (e.kind) {
         case TransportError::Kind::kNotRunning:
             return "% " + daemon + " is not running (" + e.detail + ")";

@@ -25,7 +25,15 @@ struct TransportError {
     enum class Kind { kNotRunning, kTimeout, kBadReply };
     Kind kind = Kind::kNotRunning;
     std::string detail;  // e.g. "cannot connect to /run/fanout/pimd.sock: No such file or directory"
+    // A complete sentence from the client ("pimd is not running (...)"); printed as is instead of a message
+    // built from kind and detail.
+    std::string message = {};
 };
+
+// Classifies a status client's one-line error: "... is not running ..." and "timed out ..." are kNotRunning
+// and kTimeout (exit 3), a malformed or oversized reply is kBadReply (exit 1); a connection lost mid-request
+// counts as the daemon not running.
+TransportError classify_client_error(const std::string& message);
 
 // One request to one daemon over its status socket: the reply object, or why there is none.
 class Transport {

@@ -105,6 +105,56 @@ def test_processes(lab):
     return p.pid
 
 
+FAKE_PIMD = {
+    "daemon": "pimd", "version": "0.1.0",
+    "commands": [{"path": ["show", "ip", "pim", "neighbor"], "help": "PIM neighbors",
+                  "args": [{"name": "IFNAME", "kind": "interface", "optional": True}]},
+                 {"path": ["show", "version"], "help": "Version"}],
+    "replies": {"show ip pim neighbor": [{"after": 0, "data": []},
+                                         {"after": 1.0, "data": [{"interface": "eth0", "neighbor": "198.18.1.2"}]}],
+                "show version": {"data": {"daemon": "pimd", "version": "0.1.0"}}}}
+FAKE_IGMPD = {
+    "daemon": "igmpd", "version": "0.1.0",
+    "commands": [{"path": ["show", "ip", "igmp", "groups"], "help": "IGMP groups"},
+                 {"path": ["show", "version"], "help": "Version"}],
+    "replies": {"show ip igmp groups": {"data": [{"group": "239.1.2.3"}]},
+                "show version": {"data": {"daemon": "igmpd"}}}}
+
+
+def test_daemon_helpers(lab):
+    """start_fanout_daemon / fanout / wait_json, with topologies/fake_status_daemon.py standing in for the daemons
+    (the real `fanout` binary of this build talks to them)."""
+    import json
+    fake = str(REPO / "topologies" / "fake_status_daemon.py")
+    os.environ["FANOUT_PIMD_BIN"] = os.environ["FANOUT_IGMPD_BIN"] = fake
+    try:
+        labmod.find_binary("fanout", lab.build_dir)
+    except LabError as e:
+        check(False, f"the fanout binary of this build exists ({e})")
+    r1 = lab["r1"]
+    pimd = r1.start_pimd(json.dumps(FAKE_PIMD))
+    igmpd = r1.start_igmpd(json.dumps(FAKE_IGMPD))
+    check(pimd.socket_path == lab.run_dir / "r1" / "pimd.sock" and pimd.socket_path.exists(),
+          "daemon status socket in the node's run dir")
+    nbrs = r1.wait_json("sh ip pim nei", predicate=lambda d: len(d) == 1, timeout=5)
+    check(nbrs == [{"interface": "eth0", "neighbor": "198.18.1.2"}], "wait_json polls until the state appears")
+    both = r1.fanout("show version")
+    check(both == {"pimd": {"daemon": "pimd", "version": "0.1.0"}, "igmpd": {"daemon": "igmpd"}},
+          f"a command of both daemons goes to both ({both})")
+    try:
+        r1.wait_json("show ip igmp groups", subset=[{"group": "239.9.9.9"}], timeout=0.5)
+        check(False, "wait_json times out")
+    except PollTimeout as e:
+        check("239.1.2.3" in str(e), "wait_json times out naming the last reply")
+    p = r1.run(*r1.fanout_argv("show ip bogus"), check=False)
+    check(p.returncode == 2 and "% Unknown command: show ip bogus" in p.stderr, "fanout: unknown command exits 2")
+    igmpd.stop()
+    p = r1.run(*r1.fanout_argv("show ip igmp groups"), check=False)
+    check(p.returncode == 3 and p.stderr.startswith("% igmpd is not running ("),
+          f"fanout: a stopped daemon exits 3 with one line ({p.stderr.strip()})")
+    del os.environ["FANOUT_PIMD_BIN"], os.environ["FANOUT_IGMPD_BIN"]
+
+
 def test_exception_teardown():
     prefix = f"fs{os.getpid() % 10000}e"
     try:
@@ -169,6 +219,7 @@ def main():
         test_multicast_on_lan(lab, hosts)
         frr = test_frr(lab)
         sleeper = test_processes(lab)
+        test_daemon_helpers(lab)
         frr_pids = [frr.pid("zebra"), frr.pid("pimd")]
     check(not [ns for ns in netns_list() if ns.startswith(prefix + "-")], f"no namespace {prefix}-* left")
     check(not (labmod.RUN_ROOT / prefix).exists(), "run dir removed")

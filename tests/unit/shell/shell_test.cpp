@@ -244,5 +244,41 @@ TEST_F(ShellTest, CompletionAsksDaemonsForValues) {
     EXPECT_EQ(s.complete_at("e"), (Words{"exit"}));
 }
 
+TEST(ClassifyClientError, MapsTheClientsMessagesToKinds) {
+    auto down =
+        classify_client_error("pimd is not running (cannot connect to /x: No such file or directory)");
+    EXPECT_EQ(down.kind, TransportError::Kind::kNotRunning);
+    EXPECT_EQ(transport_problem("pimd", down),
+              "% pimd is not running (cannot connect to /x: No such file or directory)");
+    EXPECT_EQ(classify_client_error("timed out waiting for pimd to reply").kind,
+              TransportError::Kind::kTimeout);
+    EXPECT_EQ(classify_client_error("malformed reply from the daemon").kind, TransportError::Kind::kBadReply);
+    EXPECT_EQ(classify_client_error("reply from igmpd too large").kind, TransportError::Kind::kBadReply);
+    EXPECT_EQ(classify_client_error("igmpd closed the connection without a reply").kind,
+              TransportError::Kind::kNotRunning);
+}
+
+TEST_F(ShellTest, ClientMessagesArePrintedAsIsWithTheirExitCode) {
+    start_both();
+    struct Scripted : Transport {
+        Transport* inner;
+        std::string fail;
+        Result<json, TransportError> request(const DaemonEndpoint& d, const json& r) override {
+            if (r["argv"][0] != "__commands") return make_err(classify_client_error(fail));
+            return inner->request(d, r);
+        }
+    } scripted;
+    scripted.inner = &t;
+    scripted.fail = "timed out waiting for pimd to reply";
+    Shell s2({{"pimd", "/p"}, {"igmpd", "/i"}}, scripted, false);
+    s2.discover();
+    EXPECT_EQ(s2.execute("show ip mroute", out, err), kExitUnreachable);
+    EXPECT_EQ(err.str(), "% timed out waiting for pimd to reply\n");
+    err.str("");
+    scripted.fail = "malformed reply from the daemon";
+    EXPECT_EQ(s2.execute("show ip mroute", out, err), kExitDaemonError);
+    EXPECT_EQ(err.str(), "% malformed reply from the daemon\n");
+}
+
 }  // namespace
 }  // namespace fanout::shell

@@ -652,17 +652,21 @@ class TroglobitPimd:
         self.binary = root / "usr" / "sbin" / "pimd"
         self.private_run = node.run_dir / "troglobit-run"
         self.private_run.mkdir(parents=True, exist_ok=True)
-        self.conf_path = node.run_dir / "troglobit-pimd.conf"
+        # The instance's /run is private_run (bind mount): its config is /run/pimd.conf from inside.
+        self.conf_path = self.private_run / "pimd.conf"
         self.conf_path.write_text(conf)
-        script = (f"mount --bind {self.private_run} /run && exec {self.binary} -f -c {self.conf_path} "
+        script = (f"mount --bind {self.private_run} /run && exec {self.binary} -f -c /run/pimd.conf "
                   + " ".join(extra_args))
         self.process = Process(node, "troglobit-pimd", ["unshare", "--mount", "--propagation", "private",
                                                         "sh", "-c", script])
 
     def _daemon_pid(self) -> int | None:
-        """pid of pimd itself (the child of unshare/sh, which exec'd)."""
-        out = run(["pgrep", "-f", "-s", str(self.process.pid), str(self.binary)], check=False).stdout.split()
-        return int(out[0]) if out else None
+        """pid of pimd itself: unshare and sh exec, so it is the process we started, once it runs pimd."""
+        try:
+            exe = os.readlink(f"/proc/{self.process.pid}/exe")
+        except OSError:
+            return None
+        return self.process.pid if exe == str(self.binary) else None
 
     def dump(self) -> str:
         """`pimd -r` (its state dump) run inside the instance's namespaces."""

@@ -39,6 +39,7 @@
 #include "common/core/ip.hpp"
 #include "common/core/log.hpp"
 #include "common/core/result.hpp"
+#include "common/sys/ipc_messages.hpp"
 
 namespace fanout::sys {
 
@@ -310,7 +311,7 @@ struct DaemonCommonConfig {
     std::vector<LogCategory> debug;
 };
 
-inline constexpr std::string_view kDefaultIpcSocket = "/run/fanout/pimd-ipc.sock";
+inline constexpr std::string_view kDefaultIpcSocket = ipc::kDefaultSocketPath;
 
 // /run/fanout/<daemon>.sock, /run/fanout/pimd-ipc.sock, /run/fanout/<daemon>.pid, info, no debug.
 DaemonCommonConfig default_common_config(std::string_view daemon);

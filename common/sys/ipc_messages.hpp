@@ -25,6 +25,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -33,10 +34,12 @@
 
 namespace fanout::sys::ipc {
 
+inline constexpr std::string_view kDefaultSocketPath = "/run/fanout/pimd-ipc.sock";
 inline constexpr uint16_t kFrameVersion = 1;
 inline constexpr uint16_t kProtocolVersion = 1;
 inline constexpr size_t kHeaderSize = 8;
-// Largest accepted payload (a Membership with the maximum 65535 sources is 262 KiB). Larger: a corrupt stream.
+// Largest accepted payload (a Membership with the maximum 65535 sources is 262 KiB). Larger: a corrupt
+// stream.
 inline constexpr uint32_t kMaxPayload = 1u << 20;
 inline constexpr size_t kMaxIfName = 15;  // IFNAMSIZ - 1
 inline constexpr size_t kMaxSenderName = 64;

@@ -217,8 +217,8 @@ void InterfaceSource::emit(const std::vector<InterfaceChange>& changes) {
             (c.kind == InterfaceChangeKind::kAddressAdded || c.kind == InterfaceChangeKind::kAddressRemoved)
                 ? " " + c.address.to_string()
                 : std::string());
-        for (const auto& cb : listeners_)
-            cb(c);
+        for (size_t i = 0; i < listeners_.size(); ++i)  // a listener may add another
+            listeners_[i](c);
     }
 }
 

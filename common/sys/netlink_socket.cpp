@@ -1,6 +1,7 @@
 #include "common/sys/netlink_socket.hpp"
 
 #include <poll.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -14,12 +15,6 @@ constexpr int kMaxDatagramsPerDrain = 256;        // the fd watch is level-trigg
 
 Err<NetlinkError> netlink_err(int error, std::string what) {
     return make_err(NetlinkError{error, std::move(what)});
-}
-
-std::vector<char>& receive_buffer() {
-    // One daemon thread, one buffer: receiving never allocates.
-    thread_local std::vector<char> buf(kReceiveBufferSize);
-    return buf;
 }
 
 const nlmsghdr* first_message(std::span<const char> data) {
@@ -58,6 +53,9 @@ Result<NetlinkSocket, NetlinkError> NetlinkSocket::open(std::span<const unsigned
     mnl_socket* nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (!nl) return netlink_err(errno, "netlink socket");
     NetlinkSocket sock(nl, 0);
+    // Each socket has its own buffer: a callback may use another socket (an RPF lookup while handling an
+    // address change) while this one's messages are being walked.
+    sock.rxbuf_.resize(kReceiveBufferSize);
     if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) return netlink_err(errno, "netlink bind");
     sock.port_id_ = mnl_socket_get_portid(nl);
     for (unsigned g : groups) {
@@ -69,7 +67,11 @@ Result<NetlinkSocket, NetlinkError> NetlinkSocket::open(std::span<const unsigned
 }
 
 NetlinkSocket::NetlinkSocket(NetlinkSocket&& o) noexcept
-    : nl_(o.nl_), port_id_(o.port_id_), seq_(o.seq_), stale_replies_(o.stale_replies_) {
+    : nl_(o.nl_),
+      port_id_(o.port_id_),
+      seq_(o.seq_),
+      stale_replies_(o.stale_replies_),
+      rxbuf_(std::move(o.rxbuf_)) {
     o.nl_ = nullptr;
 }
 
@@ -80,6 +82,7 @@ NetlinkSocket& NetlinkSocket::operator=(NetlinkSocket&& o) noexcept {
         port_id_ = o.port_id_;
         seq_ = o.seq_;
         stale_replies_ = o.stale_replies_;
+        rxbuf_ = std::move(o.rxbuf_);
         o.nl_ = nullptr;
     }
     return *this;
@@ -123,7 +126,7 @@ Result<Unit, NetlinkError> NetlinkSocket::transact(NetlinkRequest& req, const Me
     const bool dump = (nlh->nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP;
     if (mnl_socket_sendto(nl_, nlh, nlh->nlmsg_len) < 0) return netlink_err(errno, "netlink send");
     const TimePoint deadline = std::chrono::steady_clock::now() + timeout;
-    auto& buf = receive_buffer();
+    auto& buf = rxbuf_;
     bool interrupted = false;
     for (;;) {
         if (auto w = wait_readable(deadline); !w) return make_err(w.error());
@@ -176,7 +179,7 @@ Result<NetlinkSocket::Step, NetlinkError> NetlinkSocket::handle_reply(std::span<
 
 Result<size_t, NetlinkError> NetlinkSocket::drain(const MessageCallback& cb) {
     size_t count = 0;
-    auto& buf = receive_buffer();
+    auto& buf = rxbuf_;
     for (int i = 0; i < kMaxDatagramsPerDrain; ++i) {
         ssize_t n = mnl_socket_recvfrom(nl_, buf.data(), buf.size());
         if (n < 0) {

@@ -18,6 +18,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/core/clock.hpp"
 #include "common/core/ip.hpp"
@@ -90,6 +91,7 @@ class NetlinkSocket {
     uint32_t port_id_ = 0;
     uint32_t seq_ = 0;
     uint64_t stale_replies_ = 0;
+    std::vector<char> rxbuf_;
 };
 
 // --- Reading received messages (pure, bounds-checked) ---

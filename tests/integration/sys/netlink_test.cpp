@@ -4,6 +4,7 @@
 #include <net/if.h>
 
 #include <algorithm>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -112,8 +113,15 @@ TEST(NetlinkInterfaces, LateInterfaceDownUpAndAddressChangesAreReported) {
     FANOUT_REQUIRE_FRESH_NETNS();
     EventLoop loop;
     InterfaceSource src(loop);
+    RibLookup rib(loop);
     Recorder rec;
-    src.add_listener([&](const InterfaceChange& c) { rec.changes.push_back(c); });
+    std::optional<Result<RpfRoute, RpfError>> rpf_in_callback;
+    src.add_listener([&](const InterfaceChange& c) {
+        rec.changes.push_back(c);
+        // A listener may resolve RPF while the monitor's messages are being walked.
+        if (c.kind == InterfaceChangeKind::kAddressAdded && c.address.addr == ip("10.1.0.1"))
+            rpf_in_callback = rib.lookup(ip("10.1.0.7"));
+    });
     ASSERT_TRUE(src.start().ok());
     EXPECT_EQ(src.find("vc"), nullptr);
 
@@ -135,6 +143,9 @@ TEST(NetlinkInterfaces, LateInterfaceDownUpAndAddressChangesAreReported) {
     EXPECT_EQ(added->address.addr, ip("10.1.0.1"));
     EXPECT_EQ(added->address.prefix_len, 24);
     EXPECT_EQ(added->new_info->primary_address()->addr, ip("10.1.0.1"));
+    ASSERT_TRUE(rpf_in_callback.has_value());
+    ASSERT_TRUE(rpf_in_callback->ok()) << rpf_in_callback->error().detail;
+    EXPECT_EQ((*rpf_in_callback)->oif, ifindex("vc"));
 
     // Renumbering: the old address goes, the new one comes.
     ASSERT_EQ(sh("ip addr del 10.1.0.1/24 dev vc && ip addr add 10.1.0.2/24 dev vc"), 0);

@@ -5,6 +5,8 @@
 // and kernel failures are reported back by the wiring as events when they matter.
 #pragma once
 
+#include <array>
+#include <bitset>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -38,6 +40,40 @@ struct VifDel {
     bool operator==(const VifDel&) const = default;
 };
 
+// MRT_ADD_MFC: one kernel forwarding entry (shared/LINUX-MROUTE.md "MFC entries"). A packet of (S,G) arriving
+// on iif_vif leaves VIF i when oifs[i] is set and its TTL > ttls[i]. An entry with no oifs is a valid
+// "negative" entry: it resolves the (S,G) (stops NOCACHE upcalls) and drops the traffic.
+// Adding an existing (S,G) updates it in place. Only mfc_sync.hpp (MfcSync) emits these.
+struct MfcEntry {
+    Ipv4Address source;
+    Ipv4Address group;
+    int iif_vif = -1;  // the incoming VIF (RPF interface, or the register VIF on the RP)
+    std::bitset<kMaxVifs> oifs;
+    std::array<uint8_t, kMaxVifs> ttls{};  // threshold per oif; MfcEntry::kDefaultTtl for a set oif
+
+    static constexpr uint8_t kDefaultTtl = 1;
+    SGKey key() const { return SGKey{source, group}; }
+    // Adds/removes VIF v as an oif with the given TTL threshold (ttl 0 for a cleared slot).
+    void set_oif(int v, uint8_t ttl = kDefaultTtl) {
+        oifs.set(static_cast<size_t>(v));
+        ttls[static_cast<size_t>(v)] = ttl;
+    }
+    void clear_oif(int v) {
+        oifs.reset(static_cast<size_t>(v));
+        ttls[static_cast<size_t>(v)] = 0;
+    }
+    bool operator==(const MfcEntry&) const = default;
+};
+
+// MRT_DEL_MFC (the kernel matches (S,G) only; iif_vif is the parent that was installed, for logs/fakes).
+struct MfcDel {
+    Ipv4Address source;
+    Ipv4Address group;
+    int iif_vif = -1;
+    SGKey key() const { return SGKey{source, group}; }
+    bool operator==(const MfcDel&) const = default;
+};
+
 class PimActions {
   public:
     virtual ~PimActions() = default;
@@ -48,6 +84,9 @@ class PimActions {
                           std::span<const uint8_t> message) = 0;
     virtual void vif_add(const VifAdd& vif) = 0;
     virtual void vif_del(const VifDel& vif) = 0;
+    // Installs or updates (in place) the kernel forwarding entry of (S,G).
+    virtual void mfc_set(const MfcEntry& entry) = 0;
+    virtual void mfc_del(const MfcDel& entry) = 0;
 };
 
 }  // namespace fanout::pim

@@ -23,6 +23,8 @@
 // output: an array, in emission order, of
 //   {"at_ms": T, "send": {"ifindex", "src", "dst", "type", "checksum_ok", "hello": {decoded options}}}
 //   {"at_ms": T, "vif_add": {...}} / {"at_ms": T, "vif_del": {...}}
+//   {"at_ms": T, "mfc_set": {"source", "group", "iif": VIF, "oifs": [[VIF, TTL], ...]}}  (oifs ascending)
+//   {"at_ms": T, "mfc_del": {"source", "group", "iif": VIF}}
 //   {"at_ms": T, "event": {"neighbor_up" | "neighbor_down" | "neighbor_restarted" | "neighbor_changed" |
 //                          "dr_changed" | "interface_up" | "interface_down": {...}}}
 //   {"at_ms": T, "snapshot": NAME, "data": [...] | {...}}
@@ -201,6 +203,19 @@ class Recorder final : public PimActions, public PimObserver {
     }
     void vif_del(const VifDel& v) override {
         emit("vif_del", {{"vif", v.vif_index}, {"ifindex", v.ifindex}});
+    }
+    void mfc_set(const MfcEntry& e) override {
+        json oifs = json::array();
+        for (int v = 0; v < kMaxVifs; ++v)
+            if (e.oifs.test(static_cast<size_t>(v))) oifs.push_back({v, e.ttls[static_cast<size_t>(v)]});
+        emit("mfc_set", {{"source", e.source.to_string()},
+                         {"group", e.group.to_string()},
+                         {"iif", e.iif_vif},
+                         {"oifs", oifs}});
+    }
+    void mfc_del(const MfcDel& e) override {
+        emit("mfc_del",
+             {{"source", e.source.to_string()}, {"group", e.group.to_string()}, {"iif", e.iif_vif}});
     }
 
     void on_interface_up(const PimInterface& i) override {

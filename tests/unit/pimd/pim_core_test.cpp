@@ -29,7 +29,11 @@ class RecordingActions final : public PimActions {
     }
     void vif_add(const VifAdd& v) override { added.push_back(v); }
     void vif_del(const VifDel& v) override { deleted.push_back(v); }
+    void mfc_set(const MfcEntry& e) override { mfc_sets.push_back(e); }
+    void mfc_del(const MfcDel& e) override { mfc_dels.push_back(e); }
     std::vector<Sent> sent;
+    std::vector<MfcEntry> mfc_sets;
+    std::vector<MfcDel> mfc_dels;
     std::vector<VifAdd> added;
     std::vector<VifDel> deleted;
 };

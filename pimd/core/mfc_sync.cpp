@@ -1,0 +1,82 @@
+// Desired vs installed MFC entries, applied as a budgeted diff. See mfc_sync.hpp.
+#include "pimd/core/mfc_sync.hpp"
+
+namespace fanout::pim {
+
+void MfcSync::mark_dirty(const SGKey& key) {
+    if (dirty_.insert(key).second) dirty_queue_.push_back(key);
+}
+
+void MfcSync::set_desired(const MfcEntry& entry) {
+    auto key = entry.key();
+    desired_.insert_or_assign(key, entry);
+    mark_dirty(key);
+}
+
+void MfcSync::remove_desired(const SGKey& key) {
+    if (desired_.erase(key) > 0 || installed_.count(key)) mark_dirty(key);
+}
+
+void MfcSync::vif_removed(int vif) {
+    if (vif < 0 || vif >= kMaxVifs) return;
+    auto bit = static_cast<size_t>(vif);
+    for (auto& [key, e] : desired_)
+        if (e.oifs.test(bit)) e.clear_oif(vif);
+    for (const auto& [key, e] : installed_) {
+        if (!e.oifs.test(bit)) continue;
+        ++counters_.vif_clears;
+        mark_dirty(key);
+    }
+}
+
+void MfcSync::forget_installed() {
+    installed_.clear();
+    for (const auto& [key, e] : desired_)
+        mark_dirty(key);
+}
+
+bool MfcSync::reconcile(const SGKey& key) {
+    auto want = desired_.find(key);
+    auto have = installed_.find(key);
+    if (want == desired_.end()) {
+        if (have == installed_.end()) return false;
+        actions_.mfc_del(MfcDel{key.source, key.group, have->second.iif_vif});
+        installed_.erase(have);
+        ++counters_.deletes;
+        return true;
+    }
+    if (have != installed_.end() && have->second == want->second) return false;
+    actions_.mfc_set(want->second);
+    if (have == installed_.end()) {
+        installed_.emplace(key, want->second);
+        ++counters_.adds;
+    } else {
+        have->second = want->second;
+        ++counters_.updates;
+    }
+    return true;
+}
+
+size_t MfcSync::flush(size_t budget) {
+    size_t calls = 0;
+    while (!dirty_queue_.empty() && calls < budget) {
+        SGKey key = dirty_queue_.front();
+        dirty_queue_.pop_front();
+        dirty_.erase(key);
+        if (reconcile(key)) ++calls;
+    }
+    if (!dirty_queue_.empty()) ++counters_.deferred;
+    return dirty_queue_.size();
+}
+
+const MfcEntry* MfcSync::desired(const SGKey& key) const {
+    auto it = desired_.find(key);
+    return it == desired_.end() ? nullptr : &it->second;
+}
+
+const MfcEntry* MfcSync::installed(const SGKey& key) const {
+    auto it = installed_.find(key);
+    return it == installed_.end() ? nullptr : &it->second;
+}
+
+}  // namespace fanout::pim

@@ -1,0 +1,76 @@
+// Kernel forwarding state as a diff (shared/ARCHITECTURE.md: "After any event, recompute the desired
+// forwarding entry and diff it against what the kernel has: program only the difference. Large fan-out is
+// spread over several loop turns"; shared/LINUX-MROUTE.md "MFC entries").
+//
+// The TIB states what it wants per (S,G) with set_desired / remove_desired; MfcSync remembers what it has
+// installed (the kernel's MFC dump is quadratic: never read it back) and flush(budget) emits at most `budget`
+// PimActions::mfc_set / mfc_del calls, in the order the keys became dirty, and returns how many keys still
+// wait. The wiring calls flush again on a later loop turn (defer) while work remains.
+//  - A key set and reset before a flush costs nothing; a desired entry equal to the installed one costs
+//    nothing.
+//  - MRT_ADD_MFC updates in place, so a change is one mfc_set (no delete first).
+//  - A negative entry (no oifs) is a valid desired state: it resolves the (S,G) and drops its traffic.
+//  - vif_removed(v): the kernel keeps the index of a deleted VIF inside its MFC entries and revives those
+//  oifs
+//    when the index is re-added, so every entry using v as an oif is re-programmed without it (and v is
+//    dropped from the desired entries). Entries whose iif is v are left to the TIB, which recomputes RPF.
+//  - forget_installed(): the kernel table was flushed (MRT_INIT after a restart): reinstall everything.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "common/core/ip.hpp"
+#include "pimd/core/pim_actions.hpp"
+
+namespace fanout::pim {
+
+struct MfcSyncCounters {
+    uint64_t adds = 0;        // mfc_set of an (S,G) not installed
+    uint64_t updates = 0;     // mfc_set of an installed (S,G) (in-place update)
+    uint64_t deletes = 0;     // mfc_del
+    uint64_t deferred = 0;    // flush() calls that ran out of budget with work left
+    uint64_t vif_clears = 0;  // entries re-programmed because a VIF went away
+    bool operator==(const MfcSyncCounters&) const = default;
+};
+
+class MfcSync {
+  public:
+    explicit MfcSync(PimActions& actions) : actions_(actions) {}
+
+    // The kernel should hold `entry` for entry.key().
+    void set_desired(const MfcEntry& entry);
+    // The kernel should hold nothing for key.
+    void remove_desired(const SGKey& key);
+    // VIF index v was deleted (see the top comment).
+    void vif_removed(int vif);
+    // The kernel lost every entry: everything desired is installed again on the next flushes.
+    void forget_installed();
+
+    // Emits at most `budget` kernel calls; returns the number of keys still to reconcile (0: in sync).
+    size_t flush(size_t budget);
+    size_t pending() const { return dirty_queue_.size(); }
+
+    const MfcEntry* desired(const SGKey& key) const;
+    const MfcEntry* installed(const SGKey& key) const;
+    size_t desired_count() const { return desired_.size(); }
+    size_t installed_count() const { return installed_.size(); }
+    const MfcSyncCounters& counters() const { return counters_; }
+
+  private:
+    void mark_dirty(const SGKey& key);
+    // Reconciles one key; true when it made a kernel call.
+    bool reconcile(const SGKey& key);
+
+    PimActions& actions_;
+    std::unordered_map<SGKey, MfcEntry> desired_;
+    std::unordered_map<SGKey, MfcEntry> installed_;
+    std::deque<SGKey> dirty_queue_;
+    std::unordered_set<SGKey> dirty_;
+    MfcSyncCounters counters_;
+};
+
+}  // namespace fanout::pim

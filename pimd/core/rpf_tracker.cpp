@@ -1,0 +1,120 @@
+// RFC 7761 4.5 (RPF neighbor), 4.6.1 (assert metric preference). See rpf_tracker.hpp.
+#include "pimd/core/rpf_tracker.hpp"
+
+namespace fanout::pim {
+
+PreferenceTable PreferenceTable::defaults() {
+    PreferenceTable t;
+    t.by_protocol = {{rtprot::kKernel, 1}, {rtprot::kBoot, 1},   {rtprot::kStatic, 1},
+                     {rtprot::kBgp, 20},   {rtprot::kEigrp, 90}, {rtprot::kBabel, 100},
+                     {rtprot::kOspf, 110}, {rtprot::kIsis, 115}, {rtprot::kRip, 120}};
+    return t;
+}
+
+uint32_t PreferenceTable::preference_for(const RpfRoute& r) const {
+    if (r.connected) return connected;
+    auto it = by_protocol.find(r.protocol);
+    return it == by_protocol.end() ? other : it->second;
+}
+
+RpfTracker::RpfTracker(RibView& rib, PreferenceTable prefs) : rib_(rib), prefs_(std::move(prefs)) {}
+
+std::optional<RpfRoute> RpfTracker::resolve(Ipv4Address addr) {
+    ++counters_.lookups;
+    auto r = rib_.lookup(addr);
+    if (r) r->preference = prefs_.preference_for(*r);
+    return r;
+}
+
+const std::optional<RpfRoute>& RpfTracker::track(Ipv4Address addr) {
+    auto [it, inserted] = entries_.try_emplace(addr);
+    if (inserted) it->second.route = resolve(addr);
+    ++it->second.refs;
+    return it->second.route;
+}
+
+void RpfTracker::untrack(Ipv4Address addr) {
+    auto it = entries_.find(addr);
+    if (it == entries_.end()) return;
+    if (--it->second.refs == 0) entries_.erase(it);
+}
+
+const std::optional<RpfRoute>* RpfTracker::find(Ipv4Address addr) const {
+    auto it = entries_.find(addr);
+    return it == entries_.end() ? nullptr : &it->second.route;
+}
+
+std::optional<RpfRoute> RpfTracker::route(Ipv4Address addr) const {
+    const auto* r = find(addr);
+    return r ? *r : std::nullopt;
+}
+
+std::optional<int> RpfTracker::rpf_ifindex(Ipv4Address addr) const {
+    const auto* r = find(addr);
+    if (!r || !*r) return std::nullopt;
+    return (*r)->ifindex;
+}
+
+std::optional<Ipv4Address> RpfTracker::rpf_neighbor(Ipv4Address addr) const {
+    const auto* r = find(addr);
+    if (!r || !*r) return std::nullopt;
+    return (*r)->next_hop(addr);
+}
+
+uint32_t RpfTracker::refcount(Ipv4Address addr) const {
+    auto it = entries_.find(addr);
+    return it == entries_.end() ? 0 : it->second.refs;
+}
+
+namespace {
+
+bool same_next_hop(const std::optional<RpfRoute>& a, const std::optional<RpfRoute>& b) {
+    if (a.has_value() != b.has_value()) return false;
+    if (!a) return true;
+    return a->ifindex == b->ifindex && a->gateway == b->gateway;
+}
+
+bool same_metric(const std::optional<RpfRoute>& a, const std::optional<RpfRoute>& b) {
+    if (!a || !b) return a.has_value() == b.has_value();
+    return a->metric == b->metric && a->preference == b->preference;
+}
+
+// Fills the change flags; false when nothing that matters changed.
+bool classify(RpfChange& c) {
+    c.next_hop_changed = !same_next_hop(c.old_route, c.new_route);
+    c.metric_changed = !c.next_hop_changed && !same_metric(c.old_route, c.new_route);
+    return c.next_hop_changed || c.metric_changed;
+}
+
+}  // namespace
+
+std::vector<RpfChange> RpfTracker::route_changed(const Ipv4Prefix& prefix) {
+    ++counters_.route_changes;
+    std::vector<RpfChange> out;
+    auto first = entries_.lower_bound(prefix.address());
+    auto last = entries_.upper_bound(Ipv4Address(prefix.address().value() | ~prefix.mask()));
+    for (auto it = first; it != last; ++it) {
+        ++counters_.re_resolutions;
+        RpfChange c{it->first, it->second.route, resolve(it->first)};
+        it->second.route = c.new_route;
+        if (classify(c)) out.push_back(std::move(c));
+    }
+    counters_.answers_changed += out.size();
+    return out;
+}
+
+std::vector<RpfChange> RpfTracker::set_preferences(PreferenceTable prefs) {
+    prefs_ = std::move(prefs);
+    std::vector<RpfChange> out;
+    for (auto& [addr, e] : entries_) {
+        if (!e.route) continue;
+        RpfChange c{addr, e.route, e.route};
+        c.new_route->preference = prefs_.preference_for(*c.new_route);
+        e.route = c.new_route;
+        if (classify(c)) out.push_back(std::move(c));
+    }
+    counters_.answers_changed += out.size();
+    return out;
+}
+
+}  // namespace fanout::pim

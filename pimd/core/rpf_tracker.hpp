@@ -1,0 +1,97 @@
+// RPF answers for the addresses the PIM state depends on (sources S, RP addresses), cached and tracked
+// (RFC 7761 4.5: "RPF'(S,G)", "RPF'(*,G)" and the MRIB next hop; 4.6.1/4.6.2: the route's metric_preference
+// and route_metric are what spt_assert_metric / rpt_assert_metric advertise).
+//
+// - track(addr) takes a reference on addr (resolving it on first use through RibView); untrack drops it and
+//   forgets the address at zero. Every tracked address has exactly one cached answer.
+// - route_changed(prefix) re-resolves only the tracked addresses inside prefix and returns those whose answer
+//   changed, so the TIB moves only the joins that need moving (an overrun of the route monitor is reported as
+//   a change of 0.0.0.0/0: everything is re-resolved).
+// - The Linux FIB has no administrative distance: the assert metric preference is taken from a configurable
+//   PreferenceTable keyed by route protocol (connected 0, static/kernel/boot 1, eBGP 20 (iBGP would be 200:
+//   the kernel cannot tell them apart), EIGRP 90, Babel 100, OSPF 110, IS-IS 115, RIP 120, anything else 255)
+//   - the same defaults as common/sys/rib_lookup.hpp's default_metric_preference().
+// This is the only caller of RibView.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <vector>
+
+#include "common/core/ip.hpp"
+#include "pimd/core/rib_view.hpp"
+
+namespace fanout::pim {
+
+struct PreferenceTable {
+    uint32_t connected = 0;
+    std::map<uint8_t, uint32_t> by_protocol;  // rtprot::* -> preference
+    uint32_t other = 255;                     // any protocol not in by_protocol
+
+    static PreferenceTable defaults();
+    uint32_t preference_for(const RpfRoute& r) const;
+    bool operator==(const PreferenceTable&) const = default;
+};
+
+// One tracked address whose answer changed.
+struct RpfChange {
+    Ipv4Address address;
+    std::optional<RpfRoute> old_route;
+    std::optional<RpfRoute> new_route;
+    // The RPF interface or next hop changed (or reachability): joins must move.
+    bool next_hop_changed = false;
+    // Only the metric or preference changed: the assert metric changed, joins stay.
+    bool metric_changed = false;
+};
+
+struct RpfTrackerCounters {
+    uint64_t lookups = 0;          // RibView::lookup calls
+    uint64_t route_changes = 0;    // route_changed() calls
+    uint64_t re_resolutions = 0;   // addresses re-resolved by route_changed()
+    uint64_t answers_changed = 0;  // RpfChange entries reported
+};
+
+class RpfTracker {
+  public:
+    explicit RpfTracker(RibView& rib, PreferenceTable prefs = PreferenceTable::defaults());
+
+    // Takes a reference on addr; resolves it on first use. Returns the current answer (nullopt: unreachable).
+    const std::optional<RpfRoute>& track(Ipv4Address addr);
+    // Drops one reference (no-op for an untracked address); at zero the address is forgotten.
+    void untrack(Ipv4Address addr);
+
+    // The cached answer for a tracked address; nullptr when addr is not tracked.
+    const std::optional<RpfRoute>* find(Ipv4Address addr) const;
+    // The cached answer (nullopt when unreachable or not tracked).
+    std::optional<RpfRoute> route(Ipv4Address addr) const;
+    // RPF interface and neighbor (MRIB.next_hop(addr)), when tracked and reachable.
+    std::optional<int> rpf_ifindex(Ipv4Address addr) const;
+    std::optional<Ipv4Address> rpf_neighbor(Ipv4Address addr) const;
+
+    // A route inside (or covering) the RIB changed: re-resolve the tracked addresses inside prefix.
+    std::vector<RpfChange> route_changed(const Ipv4Prefix& prefix);
+    // Re-resolves everything (0.0.0.0/0).
+    std::vector<RpfChange> refresh_all() { return route_changed(Ipv4Prefix()); }
+    // New preference table: every answer's preference is recomputed; returns the metric changes.
+    std::vector<RpfChange> set_preferences(PreferenceTable prefs);
+    const PreferenceTable& preferences() const { return prefs_; }
+
+    size_t size() const { return entries_.size(); }
+    uint32_t refcount(Ipv4Address addr) const;
+    const RpfTrackerCounters& counters() const { return counters_; }
+
+  private:
+    struct Entry {
+        uint32_t refs = 0;
+        std::optional<RpfRoute> route;
+    };
+    std::optional<RpfRoute> resolve(Ipv4Address addr);
+
+    RibView& rib_;
+    PreferenceTable prefs_;
+    std::map<Ipv4Address, Entry> entries_;  // ordered: a prefix is a contiguous range
+    RpfTrackerCounters counters_;
+};
+
+}  // namespace fanout::pim

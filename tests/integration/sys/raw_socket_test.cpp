@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 
 #include "common/core/checksum.hpp"
+#include "common/sys/event_loop.hpp"
 #include "common/sys/kernel_mrt_linux.hpp"
 #include "tests/integration/sys/mroute_lab.hpp"
 
@@ -278,6 +279,34 @@ TEST_F(RawLab, PimUnicastSourceAddressCanBeChosen) {
                  [&] { return router->receive(); });
     ASSERT_FALSE(got.empty());
     EXPECT_EQ(got[0].src, src);
+}
+
+// The per-interface sockets sit behind an epoll fd: the event loop must see it readable when a packet
+// arrives.
+TEST_F(RawLab, IgmpSocketFdWakesTheEventLoop) {
+    auto router = IgmpSocket::open();
+    ASSERT_TRUE(router.ok());
+    ASSERT_TRUE(router->add_interface(r0_).ok());
+    auto host = host_->inside([] { return IgmpSocket::open(); });
+    ASSERT_TRUE(host.ok());
+    ASSERT_TRUE(host_->inside([&] { return host->add_interface(h0_); }).ok());
+    EventLoop loop;
+    std::vector<RxPacket> got;
+    Watch w = loop.watch_readable(router->fd(), [&] {
+        for (auto& p : router->receive())
+            got.push_back(std::move(p));
+        if (!got.empty()) loop.stop();
+    });
+    TimerHandle resend;
+    std::function<void()> tick = [&] {
+        EXPECT_TRUE(host->send(h0_, addr::kIgmpV3Reports, igmpv3_report()).ok());
+        resend = TimerHandle(loop, std::chrono::milliseconds(50), tick);
+    };
+    tick();
+    TimerHandle deadline(loop, std::chrono::milliseconds(5000), [&] { loop.stop(); });
+    loop.run();
+    ASSERT_FALSE(got.empty());
+    EXPECT_EQ(got[0].ifindex, r0_);
 }
 
 }  // namespace

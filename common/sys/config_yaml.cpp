@@ -15,6 +15,7 @@ namespace detail {
 struct ConfigContext {
     std::string file;
     std::vector<std::shared_ptr<ObjectState>> objects;  // every object of the parse, for finish_all
+    std::vector<std::pair<YAML::Node, std::shared_ptr<ObjectState>>> objects_by_node;
 };
 
 struct ObjectKey {
@@ -153,10 +154,17 @@ std::vector<std::pair<std::string, ConfigNode>> ConfigNode::entries() const {
 
 // ---- ConfigObject --------------------------------------------------------------------------------------
 
-ConfigObject::ConfigObject(const ConfigNode& node)
-    : self_(node), state_(std::make_shared<detail::ObjectState>()) {
+ConfigObject::ConfigObject(const ConfigNode& node) : self_(node) {
     if (!node.is_null() && !node.is_map()) node.fail("expected a map, got " + node.describe());
+    // Viewing the same map twice shares the record of asked keys.
+    for (const auto& [yaml, st] : node.ctx_->objects_by_node)
+        if (node.is_map() && yaml.is(node.node_)) {
+            state_ = st;
+            return;
+        }
+    state_ = std::make_shared<detail::ObjectState>();
     if (node.is_map()) {
+        node.ctx_->objects_by_node.emplace_back(node.node_, state_);
         for (auto it = node.node_.begin(); it != node.node_.end(); ++it) {
             ConfigNode key(it->first, node.path_, node.ctx_, node.mark_);
             const std::string& name = key.scalar("a name as key");

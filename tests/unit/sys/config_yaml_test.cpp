@@ -228,6 +228,16 @@ TEST(ConfigYaml, FreeFormMapEntries) {
     EXPECT_EQ(bad.error().to_string(), "m.yaml:2:23: interfaces.eth0.mtu: unknown key (allowed: priority)");
 }
 
+TEST(ConfigYaml, SameMapViewedTwiceSharesKnownKeys) {
+    auto r = parse_config("a: {x: 1, y: 2}\n", "t.yaml", [](ConfigObject& o) {
+        uint32_t x = o.object("a").required<uint32_t>("x");
+        uint32_t y = o.object("a").required<uint32_t>("y");
+        return x + y;
+    });
+    ASSERT_TRUE(r.ok()) << r.error().to_string();
+    EXPECT_EQ(r.value(), 3u);
+}
+
 TEST(ConfigYaml, LoadFileReadsAndReportsMissingFile) {
     char tmpl[] = "/tmp/fanout-config-XXXXXX";
     int fd = ::mkstemp(tmpl);

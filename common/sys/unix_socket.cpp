@@ -11,6 +11,8 @@
 #include <cstring>
 #include <filesystem>
 
+#include "common/core/log.hpp"
+
 namespace fanout::sys {
 namespace {
 
@@ -100,8 +102,9 @@ Result<UnixListener, std::string> listen_unix(const UnixListenOptions& o) {
     if (::chmod(o.path.c_str(), o.mode) != 0) return make_err(errno_text("cannot chmod", o.path, errno));
     if (!o.group.empty()) {
         if (struct group* g = ::getgrnam(o.group.c_str()); g != nullptr) {
+            // Not fatal: the socket stays usable by its owner (e.g. a daemon run unprivileged in a test).
             if (::chown(o.path.c_str(), static_cast<uid_t>(-1), g->gr_gid) != 0)
-                return make_err(errno_text("cannot chgrp " + o.group, o.path, errno));
+                FANOUT_LOG_WARN("{}", errno_text("cannot chgrp " + o.group, o.path, errno));
         }
     }
     if (::listen(fd.get(), o.backlog) != 0) return make_err(errno_text("cannot listen on", o.path, errno));

@@ -40,7 +40,7 @@ class UniqueFd {
 struct UnixListenOptions {
     std::string path;
     mode_t mode = 0660;
-    // chgrp the socket file to this group when the group exists (empty: leave it).
+    // chgrp the socket file to this group when the group exists (empty: leave it); failure only warns.
     std::string group = "fanout";
     // Create the parent directory (mode 0755) when it is missing.
     bool create_parent = true;

@@ -175,7 +175,9 @@ void IgmpInterface::on_query(const RxIgmp& rx) {
         return;
     }
     const auto& q3 = std::get<packet::IgmpQueryV3>(rx.message);
-    if (querier_.query_received(rx.src)) adopt_from_querier(q3);
+    // Adopt first: the Other Querier Present timer armed by the election uses the adopted QRV and QQI.
+    if (querier_.state() != QuerierStateKind::kStopped && rx.src < address()) adopt_from_querier(q3);
+    querier_.query_received(rx.src);
     if (q3.is_general() || q3.suppress_router_processing) return;  // 6.6.1: S set -> no timer updates
     auto it = groups_.find(q3.group);
     if (it == groups_.end()) return;

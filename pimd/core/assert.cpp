@@ -286,6 +286,11 @@ bool Assert::lost_assert(const SGKey& sg, int ifindex) const {
     return assert_metric_better(l->winner, spt_assert_metric(rpf_.route(sg.source), my_address(ifindex)));
 }
 
+bool Assert::winner_metric_better_than_spt(const SGKey& sg, int ifindex) const {
+    auto m = assert_winner_metric(sg, ifindex);
+    return m && assert_metric_better(*m, spt_assert_metric(rpf_.route(sg.source), my_address(ifindex)));
+}
+
 bool Assert::lost_assert(const StarGKey& g, int ifindex) const {
     if (rpf_ifindex_rp(g.group) == ifindex) return false;
     auto w = assert_winner(g, ifindex);

@@ -156,6 +156,8 @@ class Assert final : public PimObserver {
     // lost_assert(S,G,rpt,I): FALSE if RPF_interface(RP(G)) == I OR (RPF_interface(S) == I AND SPTbit);
     //   else AssertWinner(S,G,I) != NULL AND != me.
     bool lost_assert_rpt(const SGKey& sg, int ifindex, bool spt_bit) const;
+    // AssertWinnerMetric(S,G,I) is better than spt_assert_metric(S,I) (false without assert state).
+    bool winner_metric_better_than_spt(const SGKey& sg, int ifindex) const;
     // my_assert_metric(S,G,I) and the (*,G) counterpart (4.6.3).
     AssertMetric my_assert_metric(const SGKey& sg, int ifindex) const;
     AssertMetric my_assert_metric(const StarGKey& g, int ifindex) const;

@@ -12,6 +12,7 @@
 #include "common/packet/pim_header.hpp"
 #include "common/packet/pim_hello.hpp"
 #include "pimd/core/assert.hpp"
+#include "pimd/core/assert_query.hpp"
 #include "pimd/core/pim_core.hpp"
 
 namespace fanout::pim {
@@ -466,6 +467,22 @@ TEST_F(AssertFsmTest, InterfaceDownClearsState) {
     ev.addresses = {{kMe, 24}};
     core.handle(ev);
     EXPECT_EQ(asrt.size(), 0u);
+}
+
+TEST_F(AssertFsmTest, AssertQueryViewAnswersForTheMacros) {
+    AssertQueryView q(asrt);
+    EXPECT_TRUE(q.assert_winner(kSG, kOif).is_null());
+    make_sg_loser();
+    auto w = q.assert_winner(kSG, kOif);
+    EXPECT_EQ(w.kind, AssertWinner::Kind::kOther);
+    EXPECT_EQ(w.address, kPeer);
+    EXPECT_TRUE(q.winner_metric_better_than_spt(kSG, kOif));
+    EXPECT_TRUE(q.i_am_assert_loser(kSG, kOif));
+    could_assert_g(true);
+    data();  // (S,G) is a loser and cannot assert: the (*,G) machine takes the data
+    EXPECT_TRUE(q.assert_winner_star_g(kG, kOif).is_me());
+    EXPECT_EQ(q.assert_winner_star_g(kG, kOif).address, kMe);
+    EXPECT_FALSE(q.i_am_assert_loser_star_g(kG, kOif));
 }
 
 // ---- (*,G), 4.6.2 ----

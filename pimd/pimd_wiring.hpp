@@ -1,0 +1,126 @@
+// The pimd daemon's wiring (shared/ARCHITECTURE.md: "pimd/main.cpp ... is wiring"): one EventLoop turning
+// real happenings into PimCore events and executing its actions.
+//
+//   netlink links/addresses (InterfaceSource)  -> PimCore InterfaceChanged / InterfaceRemoved (every link:
+//                                                 the core runs PIM only on configured ones, and uses the
+//                                                 others' addresses to recognise its own packets)
+//   PIM raw socket (PimSocket)                 -> IPv4 header stripped (common/packet/ipv4) -> RxPim
+//   PimCore actions (SysActions)               -> PimSocket sends, KernelMrt VIFs and MFCs
+//   PimCore interface up/down (observer)       -> join/leave ALL-PIM-ROUTERS (224.0.0.13) on the interface
+//   mroute socket upcalls (KernelMrt)          -> counted by type; handed to upcall_sink when one is set
+//   igmpd over the IPC socket (IpcServer)      -> MembershipTable; changes handed to membership_sink
+//   static-mroutes                             -> StaticMroutes, re-synced after every VIF change and reload
+//
+// Hooks for the PIM-SM pieces being added to the core: set_upcall_sink() (e.g. core.handle(KernelUpcall))
+// and set_membership_sink() (core membership events); a RibView over sys::RibLookup plugs in the same way.
+// Start-up fails (and pimd exits 1) when the kernel has no multicast routing, another daemon owns the table,
+// or the PIM socket cannot be opened.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "common/core/random.hpp"
+#include "common/sys/event_loop.hpp"
+#include "common/sys/interface_source.hpp"
+#include "common/sys/ipc_link.hpp"
+#include "common/sys/ipc_membership_table.hpp"
+#include "common/sys/kernel_mrt.hpp"
+#include "common/sys/raw_socket.hpp"
+#include "pimd/core/pim_core.hpp"
+#include "pimd/core/pim_observer.hpp"
+#include "pimd/pimd_config.hpp"
+#include "pimd/static_mroutes.hpp"
+#include "pimd/sys_actions.hpp"
+
+namespace fanout::pimd {
+
+// Receive-path counters of the wiring (before the core sees a packet).
+struct RxCounters {
+    uint64_t packets = 0;           // handed to the core
+    uint64_t ip_decode_errors = 0;  // the IPv4 header did not decode (bad checksum, length...)
+    uint64_t fragments = 0;         // fragmented PIM: never reassembled
+    uint64_t not_pim = 0;           // IP protocol other than 103
+};
+
+// Converts a netlink interface to the core's event.
+pim::InterfaceChanged to_interface_changed(const InterfaceInfo& info);
+
+class PimDaemon : private pim::PimObserver {
+  public:
+    using UpcallSink = std::function<void(const sys::Upcall&)>;
+    using MembershipSink = std::function<void(sys::MembershipChange, const sys::MembershipEntry&)>;
+
+    // Opens everything and starts; the error names what failed and why.
+    static Result<std::unique_ptr<PimDaemon>, std::string> start(sys::EventLoop& loop,
+                                                                 std::shared_ptr<const PimdConfig> config,
+                                                                 std::unique_ptr<sys::KernelMrt> mrt);
+    ~PimDaemon() override;
+    PimDaemon(const PimDaemon&) = delete;
+    PimDaemon& operator=(const PimDaemon&) = delete;
+
+    // A validated new configuration (SIGHUP, `reload`): the core gets ConfigChanged, static mroutes are
+    // re-applied (difference only).
+    void reload(std::shared_ptr<const PimdConfig> config);
+    // Clean shutdown: static MFCs removed, core.shutdown() (holdtime-0 hellos, VIFs deleted), MRT_DONE.
+    void stop();
+
+    void set_upcall_sink(UpcallSink s) { upcall_sink_ = std::move(s); }
+    void set_membership_sink(MembershipSink s) { membership_sink_ = std::move(s); }
+
+    // State for the status commands.
+    const PimdConfig& config() const { return *config_; }
+    const pim::PimCore& core() const { return *core_; }
+    sys::KernelMrt& mrt() const { return *mrt_; }
+    const sys::InterfaceSource& interfaces() const { return ifsrc_; }
+    const sys::PimSocket& socket() const { return *sock_; }
+    const SysActions& actions() const { return *actions_; }
+    const StaticMroutes& static_mroutes() const { return statics_; }
+    const sys::MembershipTable& membership() const { return membership_; }
+    const sys::IpcServer* ipc() const { return ipc_.get(); }
+    const std::string& ipc_error() const { return ipc_error_; }
+    const RxCounters& rx_counters() const { return rx_; }
+    uint64_t reloads() const { return reloads_; }
+    // The ifindex of an interface name (netlink), if present.
+    std::optional<int> ifindex_of(const std::string& name) const;
+    // The name of an ifindex ("ifindex N" when unknown).
+    std::string ifname_of(int ifindex) const;
+    // The VIF index of an interface name, if it has one in the kernel.
+    std::optional<sys::VifIndex> vif_of(const std::string& ifname) const;
+
+  private:
+    PimDaemon(sys::EventLoop& loop, std::shared_ptr<const PimdConfig> config,
+              std::unique_ptr<sys::KernelMrt> mrt, sys::PimSocket sock);
+    Result<Unit, std::string> open_rest();
+    void on_interface_change(const InterfaceChange& c);
+    void on_pim_readable();
+    void on_upcalls();
+    void sync_static_mroutes();
+    void on_interface_up(const pim::PimInterface& pif) override;
+    void on_interface_down(const pim::PimInterface& pif) override;
+
+    sys::EventLoop& loop_;
+    std::shared_ptr<const PimdConfig> config_;
+    std::unique_ptr<sys::KernelMrt> mrt_;
+    std::optional<sys::PimSocket> sock_;
+    std::unique_ptr<PimSocketTransmitter> tx_;
+    std::unique_ptr<SysActions> actions_;
+    SeededRandom rng_;
+    std::unique_ptr<pim::PimCore> core_;
+    sys::InterfaceSource ifsrc_;
+    StaticMroutes statics_;
+    sys::MembershipTable membership_;
+    std::unique_ptr<sys::IpcServer> ipc_;
+    std::string ipc_error_;
+    sys::Watch pim_watch_;
+    sys::Watch upcall_watch_;
+    UpcallSink upcall_sink_;
+    MembershipSink membership_sink_;
+    RxCounters rx_;
+    uint64_t reloads_ = 0;
+    bool stopped_ = false;
+};
+
+}  // namespace fanout::pimd

@@ -20,6 +20,8 @@
 
 #include "common/core/clock.hpp"
 #include "common/core/ip.hpp"
+#include "pimd/core/keepalive.hpp"
+#include "pimd/core/rp_set.hpp"
 
 namespace fanout::pim {
 
@@ -99,6 +101,11 @@ struct PimConfig {
     // Register_Suppression_Time and Register_Probe_Time (4.11).
     Duration register_suppression_time = std::chrono::seconds(60);
     Duration register_probe_time = std::chrono::seconds(5);
+
+    // PIM-SM (RFC 7761 4.7, 4.8): static RPs and the SSM range.
+    RpSetConfig rp_set;
+    // SwitchToSptDesired(S,G) policy at last-hop routers (4.2.1): immediate (default), kbit/s, never.
+    SptThreshold spt_threshold;
 
     uint16_t join_prune_holdtime_s() const {
         return default_hello_holdtime_s(join_prune_interval);  // same 3.5x rule as hellos

@@ -5,6 +5,7 @@
 
 #include "common/core/log.hpp"
 #include "common/packet/pim_hello.hpp"
+#include "pimd/core/sparse_mode.hpp"
 
 namespace fanout::pim {
 
@@ -16,9 +17,30 @@ PimCore::PimCore(PimConfig config, TimerService& timers, Random& rng, PimActions
       started_at_(timers.now()),
       ctx_{timers_, rng_, actions_, counters_, observers_} {
     handlers_.set(packet::PimType::kHello, [this](const PimRxContext& c) { return receive_hello(c); });
+    sparse_ = std::make_unique<SparseMode>(*this);
+    handlers_.set(packet::PimType::kJoinPrune,
+                  [this](const PimRxContext& c) { return sparse_->receive_join_prune(c); });
+    add_observer(sparse_.get());
 }
 
-PimCore::~PimCore() = default;
+PimCore::~PimCore() {
+    // Interfaces first: their goodbyes and observer calls must not reach a half-destroyed subsystem.
+    remove_observer(sparse_.get());
+    pim_ifs_.clear();
+    sparse_.reset();
+}
+
+void PimCore::handle(const MembershipChanged& ev) {
+    if (!shut_down_) sparse_->handle(ev);
+}
+
+void PimCore::handle(const RouteChanged& ev) {
+    if (!shut_down_) sparse_->handle(ev);
+}
+
+void PimCore::handle(const KernelUpcall& ev) {
+    if (!shut_down_) sparse_->handle(ev);
+}
 
 void PimCore::remove_observer(PimObserver* o) {
     observers_.erase(std::remove(observers_.begin(), observers_.end(), o), observers_.end());
@@ -76,6 +98,7 @@ void PimCore::handle(const ConfigChanged& ev) {
     config_ = ev.config;
     for (const auto& [ifindex, link] : links_)
         sync_interface(ifindex);
+    sparse_->config_changed();
 }
 
 void PimCore::sync_interface(int ifindex) {

@@ -27,6 +27,8 @@
 
 #include "common/core/clock.hpp"
 #include "common/core/random.hpp"
+#include "pimd/core/kernel_events.hpp"
+#include "pimd/core/local_membership.hpp"
 #include "pimd/core/pim_actions.hpp"
 #include "pimd/core/pim_config.hpp"
 #include "pimd/core/pim_counters.hpp"
@@ -37,6 +39,9 @@
 #include "pimd/core/vif_table.hpp"
 
 namespace fanout::pim {
+
+class SparseMode;
+struct RouteChanged;
 
 class PimCore {
   public:
@@ -49,6 +54,10 @@ class PimCore {
     void handle(const InterfaceRemoved& ev);
     void handle(const ConfigChanged& ev);
     void handle(const RxPim& ev);
+    // PIM-SM inputs (sparse_mode.hpp): local membership from igmpd, unicast route changes, kernel upcalls.
+    void handle(const MembershipChanged& ev);
+    void handle(const RouteChanged& ev);
+    void handle(const KernelUpcall& ev);
     // Stops PIM everywhere: a holdtime-0 Hello on every interface that can send, then every VIF removed.
     // Later inputs are ignored.
     void shutdown();
@@ -60,6 +69,10 @@ class PimCore {
     // The register VIF (VIFF_REGISTER), for the register subsystem: allocated and announced with vif_add.
     Result<VifAdd, VifError> add_register_vif();
     void remove_register_vif();
+
+    // The PIM-SM subsystem (TIB, join/prune, forwarding).
+    SparseMode& sparse() { return *sparse_; }
+    const SparseMode& sparse() const { return *sparse_; }
 
     // State.
     const PimConfig& config() const { return config_; }
@@ -101,6 +114,7 @@ class PimCore {
     std::map<int, InterfaceChanged> links_;
     std::map<int, std::string_view> vif_errors_;
     std::map<int, std::unique_ptr<PimInterface>> pim_ifs_;
+    std::unique_ptr<SparseMode> sparse_;  // after everything it uses; destroyed first
     bool shut_down_ = false;
 };
 

@@ -1,0 +1,237 @@
+// The PIM-SM subsystem: inputs, the router view the macros read, per-group re-evaluation and collection
+// (RFC 7761 4.1, 4.5, 4.7, 4.8; see sparse_mode.hpp).
+#include "pimd/core/sparse_mode.hpp"
+
+#include "common/core/log.hpp"
+#include "pimd/core/pim_core.hpp"
+
+namespace fanout::pim {
+
+SparseMode::SparseMode(PimCore& core)
+    : core_(core), rp_set_(core.config().rp_set), tracker_(rib_proxy_), mfc_(core.actions()), tx_(core) {}
+
+SparseMode::~SparseMode() = default;
+
+TimePoint SparseMode::now() const {
+    return core_.now();
+}
+
+uint16_t SparseMode::holdtime() const {
+    return core_.config().join_prune_holdtime_s();
+}
+
+// ---- RouterView ----
+
+bool SparseMode::i_am_dr(int ifindex) const {
+    const PimInterface* pif = core_.find_interface(ifindex);
+    if (!pif) return false;
+    // An IGMP-only interface (no PIM on it) has no other PIM router to elect: we act for its receivers.
+    if (!pif->config().enabled) return pif->config().igmp;
+    return pif->i_am_dr();
+}
+
+std::optional<Ipv4Address> SparseMode::rp(Ipv4Address group) const {
+    return rp_set_.rp_for(group);
+}
+
+bool SparseMode::is_local_address(Ipv4Address a) const {
+    return core_.is_local_address(a);
+}
+
+int SparseMode::rpf_interface(Ipv4Address x) const {
+    return tracker_.rpf_ifindex(x).value_or(0);
+}
+
+std::optional<Ipv4Address> SparseMode::mrib_neighbor(Ipv4Address x) const {
+    auto route = tracker_.route(x);
+    if (!route || route->gateway.is_unspecified()) return std::nullopt;
+    const PimInterface* pif = core_.find_interface(route->ifindex);
+    if (!pif) return std::nullopt;
+    const Neighbor* n = pif->find_neighbor(route->gateway);
+    if (!n) return std::nullopt;
+    return n->primary_address;
+}
+
+bool SparseMode::directly_connected(Ipv4Address s) const {
+    for (const auto& [ifindex, pif] : core_.interfaces())
+        for (const auto& a : pif->link().addresses)
+            if (a.subnet().contains(s)) return true;
+    return false;
+}
+
+// ---- inputs ----
+
+void SparseMode::handle(const MembershipChanged& ev) {
+    if (!ev.group.is_multicast() || ev.group.is_link_local_multicast()) return;
+    bool changed = false;
+    members_.apply(ev, now(), changed);
+    if (!changed) return;
+    FANOUT_LOG_DEBUG(LogCategory::kJoinPrune, "pim: membership {} on ifindex {}: {} {} source(s)",
+                     ev.group.to_string(), ev.ifindex, to_string(ev.mode), ev.sources.size());
+    recompute_group(ev.group);
+    finish();
+}
+
+void SparseMode::handle(const RouteChanged& ev) {
+    auto changes = tracker_.route_changed(ev.prefix);
+    std::set<Ipv4Address> groups;
+    for (const auto& c : changes) {
+        if (!c.next_hop_changed) continue;
+        for (const auto& [g, addrs] : tracked_by_group_)
+            if (addrs.count(c.address)) groups.insert(g);
+    }
+    for (auto g : groups)
+        recompute_group(g);
+    finish();
+}
+
+void SparseMode::config_changed() {
+    RpSet before = rp_set_;
+    rp_set_.set_config(core_.config().rp_set);
+    recompute_all();
+    finish();
+}
+
+// ---- observers ----
+
+void SparseMode::on_interface_up(const PimInterface&) {
+    recompute_all();
+    finish();
+}
+
+void SparseMode::on_interface_down(const PimInterface& i) {
+    const int ifindex = i.ifindex();
+    std::set<Ipv4Address> groups;
+    for (auto& [g, e] : tib_.star_g())
+        if (e.downstream.count(ifindex)) groups.insert(g);
+    for (auto& [k, e] : tib_.sg())
+        if (e.downstream.count(ifindex)) groups.insert(k.group);
+    for (auto& [k, e] : tib_.sg_rpt())
+        if (e.downstream.count(ifindex)) groups.insert(k.group);
+    // Downstream state of a stopped interface is gone (its timers with it).
+    for (auto g : groups) {
+        if (auto* e = tib_.find(StarGKey{g})) e->downstream.erase(ifindex);
+        for (auto s : tib_.sources_of(g)) {
+            if (auto* e = tib_.find(SGKey{s, g})) e->downstream.erase(ifindex);
+            if (auto* e = tib_.find_rpt(SGKey{s, g})) e->downstream.erase(ifindex);
+        }
+    }
+    recompute_all();
+    finish();
+}
+
+void SparseMode::on_neighbor_up(const PimInterface&, const Neighbor&) {
+    recompute_all();  // a next hop may have become a PIM neighbor: RPF' non-NULL
+    finish();
+}
+
+void SparseMode::on_neighbor_down(const PimInterface&, Ipv4Address, NeighborDownReason) {
+    recompute_all();  // RPF' through that neighbor is NULL now
+    finish();
+}
+
+void SparseMode::on_neighbor_restarted(const PimInterface& i, const Neighbor& n) {
+    neighbor_restarted(i.ifindex(), n.primary_address);
+    finish();
+}
+
+void SparseMode::on_dr_changed(const PimInterface&, Ipv4Address, Ipv4Address) {
+    recompute_all();  // I_am_DR(I) changes pim_include
+    finish();
+}
+
+// ---- re-evaluation ----
+
+void SparseMode::recompute_all() {
+    std::set<Ipv4Address> groups;
+    for (auto g : tib_.groups())
+        groups.insert(g);
+    for (auto g : members_.groups())
+        groups.insert(g);
+    for (const auto& [k, f] : flows_)
+        groups.insert(k.group);
+    for (auto g : groups)
+        recompute_group(g);
+}
+
+void SparseMode::sync_tracking(Ipv4Address group) {
+    std::set<Ipv4Address> want;
+    const bool has_state = tib_.find(StarGKey{group}) || !tib_.sources_of(group).empty() ||
+                           !members_.interfaces_of(group).empty();
+    if (has_state) {
+        if (auto r = rp(group)) want.insert(*r);
+        for (auto s : tib_.sources_of(group))
+            want.insert(s);
+        for (auto s : members_.included_sources(group))
+            want.insert(s);
+    }
+    for (const auto& [k, f] : flows_)
+        if (k.group == group) {
+            want.insert(k.source);
+            if (auto r = rp(group)) want.insert(*r);
+        }
+    auto& have = tracked_by_group_[group];
+    for (auto a : want)
+        if (!have.count(a)) tracker_.track(a);
+    for (auto a : have)
+        if (!want.count(a)) tracker_.untrack(a);
+    have = std::move(want);
+    if (have.empty()) tracked_by_group_.erase(group);
+}
+
+void SparseMode::recompute_group(Ipv4Address group) {
+    sync_tracking(group);
+    auto in = macro_inputs();
+    // Sources local receivers ask for by name (IGMPv3 INCLUDE, SSM or ASM): pim_include(S,G) (4.1.6, 4.8).
+    for (auto s : members_.included_sources(group)) {
+        SGKey sg{s, group};
+        if (!tib_.find(sg) && !pim_include_sg(in, sg).empty()) tib_.get_or_create(sg, now());
+    }
+    sync_tracking(group);
+    // No (*,G) state for SSM groups (4.8) nor without an RP.
+    if (!is_ssm(group) && rp(group) && !tib_.find(StarGKey{group}) && join_desired_star_g(in, group))
+        tib_.get_or_create(StarGKey{group}, now());
+    update_upstream_star_g(group);
+    for (auto s : tib_.sources_of(group)) {
+        update_upstream_sg(SGKey{s, group});
+        update_upstream_sg_rpt(SGKey{s, group});
+    }
+    tib_.collect_group(group);
+    update_forwarding(group);
+    sync_tracking(group);
+}
+
+void SparseMode::collect_group(Ipv4Address group) {
+    tib_.collect_group(group);
+    sync_tracking(group);
+}
+
+void SparseMode::finish() {
+    tx_.flush();
+    flush_mfc_now();
+}
+
+void SparseMode::finish_deferred() {
+    if (deferred_finish_.armed()) return;
+    deferred_finish_ = TimerHandle(core_.timers(), Duration::zero(), [this] { finish(); });
+}
+
+void SparseMode::flush_mfc_now() {
+    if (mfc_.flush(kMfcFlushBudget) > 0) finish_deferred();
+}
+
+void SparseMode::transition(const char* machine, const std::string& key, int ifindex, std::string_view from,
+                            std::string_view to, std::string_view event) {
+    ++counters_.transitions;
+    FANOUT_LOG_DEBUG(LogCategory::kFsm, "pim: {} {} if {}: {} -> {} on {}", machine, key, ifindex, from, to,
+                     event);
+}
+
+void SparseMode::unexpected(const char* machine, const std::string& key, int ifindex, std::string_view state,
+                            std::string_view event) {
+    ++counters_.unexpected_events;
+    FANOUT_LOG_DEBUG(LogCategory::kFsm, "pim: {} {} if {}: unexpected {} in {}", machine, key, ifindex, event,
+                     state);
+}
+
+}  // namespace fanout::pim

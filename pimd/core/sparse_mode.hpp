@@ -1,0 +1,230 @@
+// The PIM-SM subsystem (RFC 7761 4.1-4.2, 4.5, 4.7, 4.8), owned by PimCore: the TIB, local membership, the
+// join/prune state machines, RP mapping / SSM, RPF tracking and the kernel forwarding entries.
+//
+// How it runs: every input (a received Join/Prune, a membership record, a route change, a kernel upcall, a
+// neighbor event, a timer) changes some per-entry state through the state machine that owns it (one file per
+// machine: fsm_downstream_star_g.cpp 4.5.1, fsm_downstream_sg.cpp 4.5.2, fsm_downstream_sg_rpt.cpp 4.5.3,
+// fsm_upstream_star_g.cpp 4.5.4, fsm_upstream_sg.cpp 4.5.5, fsm_upstream_sg_rpt.cpp 4.5.6/4.5.7), then the
+// group it touched is re-evaluated (recompute_group): the macros (macros.hpp) decide JoinDesired /
+// PruneDesired / RPF' and the upstream machines take the resulting transitions, the forwarding entries (4.2)
+// are recomputed and handed to MfcSync, and idle entries are collected. Messages queued by the machines are
+// packed and sent at the end of the input (JoinPruneTx).
+//
+// Assert (4.6) plugs in through set_asserts(); until then NoAssertState answers "no assert state".
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "common/core/clock.hpp"
+#include "common/core/ip.hpp"
+#include "common/packet/pim_join_prune.hpp"
+#include "pimd/core/join_prune_tx.hpp"
+#include "pimd/core/keepalive.hpp"
+#include "pimd/core/kernel_events.hpp"
+#include "pimd/core/local_membership.hpp"
+#include "pimd/core/macros.hpp"
+#include "pimd/core/mfc_sync.hpp"
+#include "pimd/core/pim_dispatch.hpp"
+#include "pimd/core/pim_observer.hpp"
+#include "pimd/core/rib_view.hpp"
+#include "pimd/core/rp_set.hpp"
+#include "pimd/core/rpf_tracker.hpp"
+#include "pimd/core/tib.hpp"
+
+namespace fanout::pim {
+
+class PimCore;
+
+// A unicast route changed (RibLookup's route monitor): RPF answers inside prefix may have moved.
+struct RouteChanged {
+    Ipv4Prefix prefix;
+};
+
+// How long a negative kernel entry (an (S,G) nobody wants) stays before it is re-checked / removed.
+inline constexpr Duration kNegativeEntryLifetime = std::chrono::seconds(30);
+// MfcSync budget per input; the rest is flushed on later timer turns.
+inline constexpr size_t kMfcFlushBudget = 1000;
+
+struct SparseModeCounters {
+    uint64_t jp_rx = 0;              // Join/Prune messages processed
+    uint64_t jp_rx_for_us = 0;       // ... whose upstream neighbor is us
+    uint64_t jp_rx_seen = 0;         // ... addressed to another router (suppression / override)
+    uint64_t jp_rx_ignored = 0;      // entries ignored (SSM (*,G), bad group, wrong flags)
+    uint64_t transitions = 0;        // state machine transitions
+    uint64_t unexpected_events = 0;  // (state, event) pairs the RFC tables do not list
+    uint64_t upcalls_nocache = 0;
+    uint64_t upcalls_wrongvif = 0;
+    uint64_t negative_entries = 0;  // negative MFC entries installed
+    uint64_t spt_switches = 0;      // SPTbit set
+};
+
+// One (S,G) the kernel asked about (NOCACHE) or forwards: the forwarding computation covers it.
+struct KernelFlow {
+    int arrival_vif = -1;
+    TimePoint since;
+    TimerHandle recheck;  // negative entries: removed when it fires
+};
+
+class SparseMode final : public PimObserver, private RouterView {
+  public:
+    explicit SparseMode(PimCore& core);
+    ~SparseMode() override;
+    SparseMode(const SparseMode&) = delete;
+    SparseMode& operator=(const SparseMode&) = delete;
+
+    // Inputs.
+    RxOutcome receive_join_prune(const PimRxContext& ctx);
+    void handle(const MembershipChanged& ev);
+    void handle(const RouteChanged& ev);
+    void handle(const KernelUpcall& ev);
+    void config_changed();
+    // Samples the kernel counters of every forwarded (S,G) (KAT, SPT threshold); wiring or timer driven.
+    void sample_traffic();
+
+    // Wiring.
+    void set_rib(RibView* rib) { rib_proxy_.target = rib; }
+    void set_counter_source(CounterSource* c) { counters_source_ = c; }
+    void set_asserts(const AssertQuery* a) { asserts_ = a ? a : &no_asserts_; }
+    size_t flush_mfc(size_t budget) { return mfc_.flush(budget); }
+
+    // PimObserver.
+    void on_interface_up(const PimInterface& i) override;
+    void on_interface_down(const PimInterface& i) override;
+    void on_neighbor_up(const PimInterface& i, const Neighbor& n) override;
+    void on_neighbor_down(const PimInterface& i, Ipv4Address primary, NeighborDownReason r) override;
+    void on_neighbor_restarted(const PimInterface& i, const Neighbor& n) override;
+    void on_dr_changed(const PimInterface& i, Ipv4Address old_dr, Ipv4Address new_dr) override;
+
+    // State.
+    const Tib& tib() const { return tib_; }
+    const LocalMembership& membership() const { return members_; }
+    const RpSet& rp_set() const { return rp_set_; }
+    const RpfTracker& rpf() const { return tracker_; }
+    const MfcSync& mfc() const { return mfc_; }
+    const std::map<SGKey, KernelFlow>& flows() const { return flows_; }
+    const SparseModeCounters& counters() const { return counters_; }
+    const JoinPruneTxCounters& tx_counters() const { return tx_.counters(); }
+    MacroInputs macro_inputs() const { return MacroInputs{tib_, members_, *asserts_, *this}; }
+    const RouterView& router_view() const { return *this; }
+    TimePoint now() const;
+
+    // Downstream machine events (4.5.1-4.5.3).
+    enum class DsEvent : uint8_t {
+        kReceiveJoin,
+        kReceivePrune,
+        kPrunePendingTimerExpires,
+        kExpiryTimerExpires
+    };
+    enum class RptEvent : uint8_t {
+        kReceiveJoinStarG,
+        kReceiveJoinSGRpt,
+        kReceivePruneSGRpt,
+        kEndOfMessage,
+        kPrunePendingTimerExpires,
+        kExpiryTimerExpires,
+    };
+    // Upstream "see" events on a LAN (4.5.4-4.5.7): a J/P to another router seen on interface I.
+    enum class SeenKind : uint8_t { kJoinStarG, kPruneStarG, kJoinSG, kPruneSG, kJoinSGRpt, kPruneSGRpt };
+
+  private:
+    // RouterView.
+    bool i_am_dr(int ifindex) const override;
+    std::optional<Ipv4Address> rp(Ipv4Address group) const override;
+    bool is_local_address(Ipv4Address a) const override;
+    int rpf_interface(Ipv4Address x) const override;
+    std::optional<Ipv4Address> mrib_neighbor(Ipv4Address x) const override;
+    bool directly_connected(Ipv4Address s) const override;
+
+    // fsm_downstream_*.cpp
+    void ds_star_g(Ipv4Address group, int ifindex, DsEvent ev, uint16_t holdtime_s);
+    void ds_sg(const SGKey& sg, int ifindex, DsEvent ev, uint16_t holdtime_s);
+    void ds_sg_rpt(const SGKey& sg, int ifindex, RptEvent ev, uint16_t holdtime_s);
+    // The shared (*,G)/(S,G) table (they are identical): returns the new state's name for the log.
+    void ds_transition(DownstreamJP& st, const std::string& what, Ipv4Address group, const SGKey* sg,
+                       int ifindex, DsEvent ev, uint16_t holdtime_s);
+    TimerHandle expiry_timer(uint16_t holdtime_s, TimerService::Callback cb);
+    Duration prune_pending_value(int ifindex) const;
+    void send_prune_echo(int ifindex, Ipv4Address group, const packet::EncodedSource& s);
+
+    // fsm_upstream_*.cpp
+    void update_upstream_star_g(Ipv4Address group);
+    void update_upstream_sg(const SGKey& sg);
+    void update_upstream_sg_rpt(const SGKey& sg);
+    void star_g_join_timer_expired(Ipv4Address group);
+    void sg_join_timer_expired(const SGKey& sg);
+    void sg_rpt_override_expired(const SGKey& sg);
+    void send_star_g_join(StarGEntry& e);  // Join(*,G) + the (S,G,rpt) prunes of 4.5.6
+    bool rpt_prune_in_join(const SGKey& sg);
+    void seen(int ifindex, Ipv4Address target, Ipv4Address group, Ipv4Address source, SeenKind kind,
+              uint16_t holdtime_s);
+    void increase_join_timer(UpstreamJP& up, int ifindex, uint16_t holdtime_s, TimerService::Callback cb);
+    void decrease_join_timer(UpstreamJP& up, int ifindex, TimerService::Callback cb);
+    void sg_rpt_seen(const SGKey& sg, int ifindex, Ipv4Address target, SeenKind kind);
+    void neighbor_restarted(int ifindex, Ipv4Address nbr);
+    TimerHandle join_timer(Duration after, TimerService::Callback cb);
+    Duration t_override(int ifindex) const;
+
+    // join_prune_rx.cpp
+    void process_group_for_us(int ifindex, uint16_t holdtime, const packet::JoinPruneGroup& g,
+                              std::set<SGKey>& eom);
+    void process_group_seen(int ifindex, Ipv4Address target, uint16_t holdtime,
+                            const packet::JoinPruneGroup& g);
+
+    // sparse_mode_forwarding.cpp (4.2)
+    void update_forwarding(Ipv4Address group);
+    std::optional<MfcEntry> desired_entry(const SGKey& sg) const;
+    void update_sptbit(const SGKey& sg, int iif);
+    void restart_keepalive(SGEntry& e);
+    void keepalive_expired(const SGKey& sg);
+    void nocache(const KernelUpcall& ev);
+    void wrongvif(const KernelUpcall& ev);
+    void flush_mfc_now();
+
+    // sparse_mode.cpp
+    void recompute_group(Ipv4Address group);
+    void recompute_all();
+    void sync_tracking(Ipv4Address group);
+    void collect_group(Ipv4Address group);
+    void finish();           // end of an input: send queued J/Ps, program the kernel
+    void finish_deferred();  // end of a timer callback: same, at the end of this instant
+    void transition(const char* machine, const std::string& key, int ifindex, std::string_view from,
+                    std::string_view to, std::string_view event);
+    void unexpected(const char* machine, const std::string& key, int ifindex, std::string_view state,
+                    std::string_view event);
+    bool is_ssm(Ipv4Address group) const { return rp_set_.is_ssm(group); }
+    uint16_t holdtime() const;
+
+    struct RibProxy final : RibView {
+        RibView* target = nullptr;
+        std::optional<RpfRoute> lookup(Ipv4Address a) override {
+            return target ? target->lookup(a) : std::nullopt;
+        }
+    };
+
+    PimCore& core_;
+    RibProxy rib_proxy_;
+    RpSet rp_set_;
+    RpfTracker tracker_;
+    MfcSync mfc_;
+    JoinPruneTx tx_;
+    Tib tib_;
+    LocalMembership members_;
+    NoAssertState no_asserts_;
+    const AssertQuery* asserts_ = &no_asserts_;
+    CounterSource* counters_source_ = nullptr;
+    TrafficMonitor traffic_;
+    std::map<SGKey, KernelFlow> flows_;
+    std::set<SGKey> programmed_;                                     // (S,G) handed to MfcSync as desired
+    std::map<Ipv4Address, std::set<Ipv4Address>> tracked_by_group_;  // group -> addresses it tracks
+    TimerHandle deferred_finish_;
+    TimerHandle sample_timer_;
+    SparseModeCounters counters_;
+};
+
+}  // namespace fanout::pim

@@ -1,0 +1,226 @@
+// Data forwarding, RFC 7761 4.2 ("Data Packet Forwarding Rules"), 4.2.1 (last-hop switchover to the SPT),
+// 4.2.2 (Setting and Clearing the (S,G) SPTbit), as kernel MFC entries.
+//
+// The kernel forwards; we tell it, per (S,G), the incoming VIF and the outgoing VIFs that the RFC's
+// per-packet rule would pick:
+//     if( iif == RPF_interface(S) AND SPTbit(S,G) == TRUE ) oiflist = inherited_olist(S,G)
+//     else if( iif == RPF_interface(RP(G)) AND SPTbit(S,G) == FALSE ) oiflist = inherited_olist(S,G,rpt)
+//     oiflist = oiflist (-) iif
+// so the entry's iif is RPF_interface(S) once SPTbit(S,G) is set (or for SSM groups and sources without
+// shared-tree state, which have only the SPT), else RPF_interface(RP(G)). Which (S,G) get an entry: every
+// (S,G) entry of the TIB and every (S,G) the kernel asked about (NOCACHE upcall). An (S,G) nobody wants gets
+// a negative entry (no oifs: the kernel stops upcalling and drops the traffic) that is removed after
+// kNegativeEntryLifetime, so a later packet re-asks.
+//
+// Events: NOCACHE (first packet): "DirectlyConnected(S) AND iif == RPF_interface(S)" restarts the
+// KeepaliveTimer; on the shared tree CheckSwitchToSpt(S,G) with the SwitchToSptDesired policy
+// (config spt_threshold: immediate, kbit/s via counter samples, never) restarts it too, which makes
+// JoinDesired(S,G) true: the (S,G) Join toward S. WRONGVIF: data arrived on another interface; when it is
+// RPF_interface(S), Update_SPTbit(S,G,iif) may set the SPTbit, which switches the iif and makes
+// PruneDesired(S,G,rpt) true: the (S,G,rpt) Prune toward the RP.
+#include "common/core/log.hpp"
+#include "pimd/core/pim_core.hpp"
+#include "pimd/core/sparse_mode.hpp"
+
+namespace fanout::pim {
+
+namespace {
+int ifindex_of_vif(const VifTable& vifs, int vif) {
+    if (vif < 0 || vif >= kMaxVifs) return 0;
+    const VifAdd* v = vifs.at(vif);
+    return v && v->kind == VifKind::kInterface ? v->ifindex : 0;
+}
+}  // namespace
+
+std::optional<MfcEntry> SparseMode::desired_entry(const SGKey& sg) const {
+    auto in = macro_inputs();
+    const SGEntry* e = tib_.find(sg);
+    const auto rp_addr = rp(sg.group);
+    const bool rpt_state =
+        !is_ssm(sg.group) && rp_addr && (tib_.find(StarGKey{sg.group}) || tib_.find_rpt(sg));
+    int iif = 0;
+    IfSet oifs;
+    if (e && (e->spt_bit || !rpt_state)) {
+        iif = rpf_interface(sg.source);
+        oifs = inherited_olist_sg(in, sg);
+    } else if (rpt_state) {
+        iif = rpf_interface(*rp_addr);
+        oifs = inherited_olist_sg_rpt(in, sg);
+    }
+    MfcEntry m;
+    m.source = sg.source;
+    m.group = sg.group;
+    auto iif_vif = iif ? core_.vifs().vif_of(iif) : std::nullopt;
+    if (!iif_vif) {
+        auto f = flows_.find(sg);
+        if (f == flows_.end()) return std::nullopt;
+        m.iif_vif = f->second.arrival_vif;  // negative entry
+        return m;
+    }
+    m.iif_vif = *iif_vif;
+    for (int i : oifs) {
+        if (i == iif) continue;
+        if (auto v = core_.vifs().vif_of(i)) m.set_oif(*v);
+    }
+    return m;
+}
+
+void SparseMode::update_forwarding(Ipv4Address group) {
+    std::set<SGKey> keys;
+    for (auto s : tib_.sources_of(group))
+        if (tib_.find(SGKey{s, group})) keys.insert(SGKey{s, group});
+    for (auto it = flows_.lower_bound(SGKey{}); it != flows_.end(); ++it)
+        if (it->first.group == group) keys.insert(it->first);
+    for (const auto& sg : keys) {
+        auto d = desired_entry(sg);
+        if (!d) {
+            mfc_.remove_desired(sg);
+            programmed_.erase(sg);
+            continue;
+        }
+        mfc_.set_desired(*d);
+        auto f = flows_.find(sg);
+        if (f == flows_.end()) continue;
+        if (d->oifs.none() && !f->second.recheck.armed()) {
+            ++counters_.negative_entries;
+            f->second.recheck = TimerHandle(core_.timers(), kNegativeEntryLifetime, [this, sg] {
+                auto d2 = desired_entry(sg);
+                if (d2 && d2->oifs.any()) return;
+                flows_.erase(sg);
+                if (tib_.find(sg)) {
+                    if (d2) mfc_.set_desired(*d2);
+                } else {
+                    mfc_.remove_desired(sg);
+                }
+                sync_tracking(sg.group);
+                finish_deferred();
+            });
+        } else if (d->oifs.any()) {
+            f->second.recheck.cancel();
+        }
+    }
+    // (S,G) entries that went away: their kernel entries go too, unless a flow keeps them.
+    for (auto it = programmed_.lower_bound(SGKey{Ipv4Address{}, Ipv4Address{}}); it != programmed_.end();) {
+        if (it->group == group && !keys.count(*it)) {
+            mfc_.remove_desired(*it);
+            it = programmed_.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    for (const auto& sg : keys)
+        programmed_.insert(sg);
+}
+
+void SparseMode::restart_keepalive(SGEntry& e) {
+    const SGKey k = e.key;
+    e.keepalive =
+        TimerHandle(core_.timers(), core_.config().keepalive_period, [this, k] { keepalive_expired(k); });
+}
+
+void SparseMode::keepalive_expired(const SGKey& sg) {
+    FANOUT_LOG_DEBUG(LogCategory::kJoinPrune, "pim: KeepaliveTimer{} expired", sg.to_string());
+    flows_.erase(sg);
+    recompute_group(sg.group);
+    if (!tib_.find(sg)) mfc_.remove_desired(sg);
+    finish_deferred();
+}
+
+void SparseMode::update_sptbit(const SGKey& sg, int iif) {
+    SGEntry* e = tib_.find(sg);
+    if (!e || e->spt_bit) return;
+    if (!update_sptbit_condition(macro_inputs(), sg, iif)) return;
+    e->spt_bit = true;
+    ++counters_.spt_switches;
+    transition("SPTbit", sg.to_string(), iif, "FALSE", "TRUE", "Update_SPTbit");
+}
+
+void SparseMode::nocache(const KernelUpcall& ev) {
+    ++counters_.upcalls_nocache;
+    const SGKey sg = ev.key();
+    if (!sg.group.is_multicast() || sg.group.is_link_local_multicast() || !sg.source.is_unicast()) return;
+    const int arrival = ifindex_of_vif(core_.vifs(), ev.vif);
+    auto [it, fresh] = flows_.try_emplace(sg);
+    if (fresh) it->second.since = now();
+    it->second.arrival_vif = ev.vif;
+    sync_tracking(sg.group);
+    auto in = macro_inputs();
+    const bool on_spt_path = arrival != 0 && arrival == rpf_interface(sg.source);
+    const auto rp_addr = rp(sg.group);
+    const bool on_rpt_path = arrival != 0 && rp_addr && arrival == rpf_interface(*rp_addr);
+    if (directly_connected(sg.source) && on_spt_path) {
+        restart_keepalive(tib_.get_or_create(sg, now()));  // 4.2: DirectlyConnected(S) at the first hop
+    } else if (on_rpt_path && tib_.find(StarGKey{sg.group}) &&
+               check_switch_to_spt(in, sg,
+                                   core_.config().spt_threshold.mode == SptThresholdMode::kImmediate)) {
+        restart_keepalive(tib_.get_or_create(sg, now()));  // 4.2.1 CheckSwitchToSpt
+    }
+    recompute_group(sg.group);
+    if (SGEntry* e = tib_.find(sg); e && on_spt_path) {
+        update_sptbit(sg, arrival);
+        if (e->spt_bit) recompute_group(sg.group);
+    }
+    finish();
+}
+
+void SparseMode::wrongvif(const KernelUpcall& ev) {
+    ++counters_.upcalls_wrongvif;
+    const SGKey sg = ev.key();
+    const int arrival = ifindex_of_vif(core_.vifs(), ev.vif);
+    SGEntry* e = tib_.find(sg);
+    if (!e || e->spt_bit || arrival == 0) return;
+    update_sptbit(sg, arrival);
+    if (e->spt_bit) {
+        recompute_group(sg.group);
+        finish();
+    }
+}
+
+void SparseMode::handle(const KernelUpcall& ev) {
+    switch (ev.type) {
+        case KernelUpcallType::kNoCache:
+            nocache(ev);
+            return;
+        case KernelUpcallType::kWrongVif:
+        case KernelUpcallType::kWrongVifWhole:
+            wrongvif(ev);
+            return;
+        case KernelUpcallType::kWholePacket:
+            return;  // the register path (issue #6)
+    }
+}
+
+// Counter samples (keepalive.hpp): traffic keeps the KAT running where 4.2 restarts it, and the kbit/s SPT
+// threshold decides CheckSwitchToSpt on the shared tree.
+void SparseMode::sample_traffic() {
+    if (!counters_source_) return;
+    std::vector<SGKey> keys;
+    for (const auto& [k, f] : flows_)
+        keys.push_back(k);
+    auto obs = traffic_.sample(*counters_source_, keys, now());
+    std::set<Ipv4Address> groups;
+    for (const auto& [sg, o] : obs) {
+        if (!o.traffic_seen) continue;
+        auto in = macro_inputs();
+        SGEntry* e = tib_.find(sg);
+        const auto* installed = mfc_.installed(sg);
+        const int iif = installed ? ifindex_of_vif(core_.vifs(), installed->iif_vif) : 0;
+        const bool on_spt_path = iif != 0 && iif == rpf_interface(sg.source);
+        if (e && on_spt_path &&
+            (directly_connected(sg.source) ||
+             (std::holds_alternative<UpJoined>(e->upstream) && !inherited_olist_sg(in, sg).empty()))) {
+            restart_keepalive(*e);
+            update_sptbit(sg, iif);
+            groups.insert(sg.group);
+        } else if (!on_spt_path && tib_.find(StarGKey{sg.group}) &&
+                   check_switch_to_spt(in, sg, core_.config().spt_threshold.switch_desired(o))) {
+            restart_keepalive(tib_.get_or_create(sg, now()));
+            groups.insert(sg.group);
+        }
+    }
+    for (auto g : groups)
+        recompute_group(g);
+    finish();
+}
+
+}  // namespace fanout::pim

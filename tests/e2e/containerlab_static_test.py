@@ -122,6 +122,9 @@ MUTATIONS = [
     (S1, f"{S1}.clab.yml", "        - ip addr add 239.1.1.1/32 dev eth1 autojoin\n", "", "receiver rcv joins no group"),
     (S1, f"{S1}.clab.yml", "239.1.1.1/32 dev eth1 autojoin", "232.1.1.1/32 dev eth1 autojoin",
      "not in the RP's (ASM) group range"),
+    (S2, "rp/pimd.yaml", "register-suppression-time: 60s",
+     "register-suppression-time: 60s\nstatic-mroutes:\n  - source: 198.18.20.9\n    group: 239.2.2.2\n"
+     "    iif: eth1\n    oifs: [lo]", "names 198.18.20.9, which no node of the topology has"),
     (S2, "dr.cfg", "rp address 198.18.255.10 239.0.0.0/8", "rp address 198.18.255.11 239.0.0.0/8",
      "RP disagreement"),
     (S2, f"{S2}.clab.yml", "ip addr add 198.18.255.10/32 dev lo", "ip addr add 198.18.255.12/32 dev lo",

@@ -398,10 +398,28 @@ def interface_entries(cfg: Any) -> list[dict]:
     return [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
 
 
+def scalars(value: Any) -> list[str]:
+    if isinstance(value, dict):
+        return [x for v in value.values() for x in scalars(v)]
+    if isinstance(value, list):
+        return [x for v in value for x in scalars(v)]
+    return [value] if isinstance(value, str) else []
+
+
+def check_fanout_addresses(sc: Scenario, node: Node) -> None:
+    """Every unicast address a Fanout config names is an address of some node in the topology."""
+    for d in node.daemons.values():
+        for s in scalars(d.config):
+            a = ip(s)
+            if a and not a.is_multicast and not a.is_unspecified and not sc.owners(a):
+                sc.err(f"{node.name}: {d.name} config names {a}, which no node of the topology has")
+
+
 def check_fanout(sc: Scenario) -> None:
     for node in sc.nodes.values():
         if not node.is_fanout:
             continue
+        check_fanout_addresses(sc, node)
         existing = sc.linked_interfaces(node.name) | {"lo"}
         pimd_igmp: set[str] = set()
         if "pimd" in node.daemons and node.daemons["pimd"].config is not None:

@@ -18,6 +18,19 @@
 //      {"config": {...}},                                a reload (ConfigChanged with this whole config)
 //      {"shutdown": true},
 //      {"snapshot": "neighbors" | "interfaces" | "statistics"}]}   ("interfaces eth0": one interface only)
+//   PIM-SM (pim_sm_* suites):
+//      config: "rp": [{"rp": "198.18.9.9", "groups": ["239.0.0.0/8"], "override": false}], "ssm":
+//      ["232.0.0.0/8"],
+//              "spt_threshold": "immediate" | "never" | N (kbit/s)
+//      {"route": {"198.18.9.9/32": {"ifindex": 2, "gateway": "198.19.12.2"}}}   RibView fake (gateway
+//              omitted = connected); {"route_removed": "198.18.9.9/32"}; {"route_changed": "0.0.0.0/0"}
+//              (route/route_removed only change the fake; route_changed tells the core)
+//      {"membership": {"ifindex": 3, "group": "239.1.1.1", "mode": "exclude"|"include", "sources": [...]}}
+//      {"rx_join_prune": {"ifindex", "src", "upstream", "holdtime": 210, "groups": [{"group": "239.1.1.1",
+//              "joins": [{"source": "198.18.9.9", "wc": true, "rpt": true}], "prunes": [...]}]}}
+//      {"upcall": {"type": "nocache" | "wrongvif", "vif": 1, "source": "...", "group": "..."}}
+//      {"snapshot": "tib" | "upstream" | "join" | "mroute" | "mfc" | "rpf"}
+//   Sent Join/Prunes are decoded into "join_prune": {"upstream", "holdtime", "groups": [...]}.
 // Config durations are strings ("30s", "500ms"); hello_holdtime is in seconds.
 //
 // output: an array, in emission order, of
@@ -31,16 +44,21 @@
 // T is milliseconds since the start of the case.
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <map>
 #include <set>
 
 #include "common/core/manual_timer.hpp"
 #include "common/core/random.hpp"
 #include "common/packet/pim_header.hpp"
 #include "common/packet/pim_hello.hpp"
+#include "common/packet/pim_join_prune.hpp"
 #include "pimd/core/neighbor_table.hpp"
 #include "pimd/core/pim_core.hpp"
+#include "pimd/core/pim_sm_status.hpp"
 #include "pimd/core/pim_status.hpp"
 #include "pimd/core/pim_status_json.hpp"
+#include "pimd/core/sparse_mode.hpp"
 #include "tests/conformance/driver.hpp"
 
 namespace fanout::conformance {
@@ -100,9 +118,38 @@ PimInterfaceConfig parse_interface_config(const json& j) {
     return c;
 }
 
+void parse_sparse_config(const json& j, PimConfig& c) {
+    for (const auto& r : member(j, "rp")) {
+        StaticRp sr;
+        sr.rp = addr(r.at("rp"));
+        if (r.contains("groups")) {
+            sr.groups.clear();
+            for (const auto& g : r["groups"])
+                sr.groups.push_back(*Ipv4Prefix::parse(g.get<std::string>()));
+        }
+        sr.override_dynamic = r.value("override", false);
+        c.rp_set.static_rps.push_back(sr);
+    }
+    if (j.contains("ssm")) {
+        c.rp_set.ssm_ranges.clear();
+        for (const auto& g : j["ssm"])
+            c.rp_set.ssm_ranges.push_back(*Ipv4Prefix::parse(g.get<std::string>()));
+    }
+    if (j.contains("spt_threshold")) {
+        const auto& t = j["spt_threshold"];
+        if (t.is_number()) {
+            c.spt_threshold = SptThreshold{SptThresholdMode::kRate, t.get<uint32_t>()};
+        } else {
+            c.spt_threshold.mode =
+                t.get<std::string>() == "never" ? SptThresholdMode::kNever : SptThresholdMode::kImmediate;
+        }
+    }
+}
+
 PimConfig parse_config(const json& j) {
-    check_keys(j, {"interfaces", "join_prune_interval"}, "config");
+    check_keys(j, {"interfaces", "join_prune_interval", "rp", "ssm", "spt_threshold"}, "config");
     PimConfig c;
+    parse_sparse_config(j, c);
     for (const auto& [name, ic] : member(j, "interfaces").items())
         c.interfaces[name] = parse_interface_config(ic);
     if (j.contains("join_prune_interval")) c.join_prune_interval = dur(j["join_prune_interval"]);
@@ -171,6 +218,114 @@ std::vector<uint8_t> from_hex(const std::string& hex) {
     return out;
 }
 
+json jp_source_to_json(const packet::EncodedSource& e) {
+    json j = {{"source", e.source.to_string()}};
+    if (e.wildcard) j["wc"] = true;
+    if (e.rpt) j["rpt"] = true;
+    return j;
+}
+
+json join_prune_to_json(const packet::JoinPrune& jp) {
+    json groups = json::array();
+    for (const auto& g : jp.groups) {
+        json joins = json::array(), prunes = json::array();
+        for (const auto& e : g.joins)
+            joins.push_back(jp_source_to_json(e));
+        for (const auto& e : g.prunes)
+            prunes.push_back(jp_source_to_json(e));
+        groups.push_back({{"group", g.group.group.to_string()}, {"joins", joins}, {"prunes", prunes}});
+    }
+    return {{"upstream", jp.upstream_neighbor.to_string()}, {"holdtime", jp.holdtime_s}, {"groups", groups}};
+}
+
+packet::EncodedSource parse_jp_source(const json& j) {
+    check_keys(j, {"source", "wc", "rpt"}, "join/prune source");
+    packet::EncodedSource e;
+    e.source = addr(j.at("source"));
+    e.wildcard = j.value("wc", false);
+    e.rpt = j.value("rpt", false);
+    return e;
+}
+
+std::vector<uint8_t> build_join_prune(const json& j) {
+    packet::JoinPrune jp;
+    jp.upstream_neighbor = addr(j.at("upstream"));
+    jp.holdtime_s = j.value("holdtime", uint16_t{210});
+    for (const auto& g : member(j, "groups")) {
+        packet::JoinPruneGroup rec;
+        rec.group.group = addr(g.at("group"));
+        for (const auto& e : member(g, "joins"))
+            rec.joins.push_back(parse_jp_source(e));
+        for (const auto& e : member(g, "prunes"))
+            rec.prunes.push_back(parse_jp_source(e));
+        jp.groups.push_back(std::move(rec));
+    }
+    return packet::encode_join_prune(jp);
+}
+
+// The RibView fake: longest match over the routes the case declared.
+class FakeRib final : public RibView {
+  public:
+    std::map<Ipv4Prefix, RpfRoute> routes;
+    std::optional<RpfRoute> lookup(Ipv4Address a) override {
+        std::optional<RpfRoute> best;
+        for (const auto& [p, r] : routes)
+            if (p.contains(a) && (!best || p.length() > best->prefix.length())) best = r;
+        return best;
+    }
+};
+
+json mfc_snapshot(const PimCore& core) {
+    json out = json::array();
+    std::vector<SGKey> keys;
+    for (const auto& [k, f] : core.sparse().flows())
+        keys.push_back(k);
+    for (const auto& [k, e] : core.sparse().tib().sg())
+        keys.push_back(k);
+    std::sort(keys.begin(), keys.end());
+    keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+    for (const auto& k : keys) {
+        const MfcEntry* m = core.sparse().mfc().installed(k);
+        if (!m) continue;
+        json oifs = json::array();
+        for (int v = 0; v < kMaxVifs; ++v)
+            if (m->oifs.test(static_cast<size_t>(v))) oifs.push_back(v);
+        out.push_back({{"source", k.source.to_string()},
+                       {"group", k.group.to_string()},
+                       {"iif", m->iif_vif},
+                       {"oifs", oifs}});
+    }
+    return out;
+}
+
+json tib_snapshot(const PimCore& core) {
+    const Tib& tib = core.sparse().tib();
+    json star = json::array(), sg = json::array(), rpt = json::array();
+    for (const auto& [g, e] : tib.star_g())
+        star.push_back(g.to_string());
+    for (const auto& [k, e] : tib.sg())
+        sg.push_back(k.to_string());
+    for (const auto& [k, e] : tib.sg_rpt())
+        rpt.push_back(k.to_string());
+    json members = json::array();
+    for (const auto& [g, m] : core.sparse().membership().all())
+        for (const auto& [i, r] : m) {
+            json srcs = json::array();
+            for (auto s : r.sources)
+                srcs.push_back(s.to_string());
+            members.push_back({{"group", g.to_string()},
+                               {"ifindex", i},
+                               {"mode", std::string(to_string(r.mode))},
+                               {"sources", srcs}});
+        }
+    return {{"star_g", star},
+            {"sg", sg},
+            {"sg_rpt", rpt},
+            {"membership", members},
+            {"mfc_desired", core.sparse().mfc().desired_count()},
+            {"mfc_installed", core.sparse().mfc().installed_count()}};
+}
+
 // Records actions and observer notifications as JSON lines.
 class Recorder final : public PimActions, public PimObserver {
   public:
@@ -190,6 +345,10 @@ class Recorder final : public PimActions, public PimObserver {
             if (view->header.type == packet::PimType::kHello) {
                 auto h = packet::decode_hello(message);
                 s["hello"] = h ? hello_to_json(*h) : json("undecodable");
+            }
+            if (view->header.type == packet::PimType::kJoinPrune) {
+                auto jp = packet::decode_join_prune(message);
+                s["join_prune"] = jp ? join_prune_to_json(*jp) : json("undecodable");
             }
         }
         emit("send", s);
@@ -264,22 +423,72 @@ json snapshot(const PimCore& core, const std::string& request) {
     if (what == "neighbors") return json(neighbor_status(core, name));
     if (what == "interfaces") return json(interface_status(core, name));
     if (what == "statistics") return json(statistics_status(core));
+    if (what == "tib") return tib_snapshot(core);
+    if (what == "upstream") return json(upstream_status(core));
+    if (what == "join") return json(join_status(core));
+    if (what == "mroute") return json(mroute_status(core));
+    if (what == "rpf") return json(rpf_status(core));
+    if (what == "mfc") return mfc_snapshot(core);
     throw std::runtime_error("unknown snapshot " + what);
 }
 
-void run_event(const json& ev, PimCore& core, ManualTimerService& t, Recorder& rec, json& out) {
+void run_sparse_event(const json& ev, PimCore& core, FakeRib& rib) {
+    if (ev.contains("route"))
+        for (const auto& [p, r] : ev["route"].items()) {
+            RpfRoute route;
+            route.prefix = *Ipv4Prefix::parse(p);
+            route.ifindex = r.at("ifindex").get<int>();
+            if (r.contains("gateway")) route.gateway = addr(r["gateway"]);
+            route.connected = route.gateway.is_unspecified();
+            route.protocol = route.connected ? rtprot::kKernel : rtprot::kStatic;
+            rib.routes[route.prefix] = route;
+        }
+    if (ev.contains("route_removed"))
+        rib.routes.erase(*Ipv4Prefix::parse(ev["route_removed"].get<std::string>()));
+    if (ev.contains("route_changed"))
+        core.handle(RouteChanged{*Ipv4Prefix::parse(ev["route_changed"].get<std::string>())});
+    if (ev.contains("membership")) {
+        const auto& m = ev["membership"];
+        check_keys(m, {"ifindex", "group", "mode", "sources"}, "membership");
+        MembershipChanged mc;
+        mc.ifindex = m.at("ifindex").get<int>();
+        mc.group = addr(m.at("group"));
+        mc.mode = m.value("mode", std::string("exclude")) == "include" ? FilterMode::kInclude
+                                                                       : FilterMode::kExclude;
+        for (const auto& s : member(m, "sources"))
+            mc.sources.push_back(addr(s));
+        core.handle(mc);
+    }
+    if (ev.contains("upcall")) {
+        const auto& u = ev["upcall"];
+        KernelUpcall k;
+        k.type = u.at("type").get<std::string>() == "wrongvif" ? KernelUpcallType::kWrongVif
+                                                               : KernelUpcallType::kNoCache;
+        k.vif = u.at("vif").get<int>();
+        k.source = addr(u.at("source"));
+        k.group = addr(u.at("group"));
+        core.handle(k);
+    }
+}
+
+void run_event(const json& ev, PimCore& core, ManualTimerService& t, Recorder& rec, json& out, FakeRib& rib) {
     check_keys(
-        ev, {"at", "interface", "interface_removed", "rx_hello", "rx_raw", "config", "shutdown", "snapshot"},
+        ev,
+        {"at", "interface", "interface_removed", "rx_hello", "rx_raw", "config", "shutdown", "snapshot",
+         "route", "route_removed", "route_changed", "membership", "rx_join_prune", "upcall"},
         "event");
     if (ev.contains("at")) t.advance(dur(ev["at"]));
     if (ev.contains("interface")) core.handle(parse_interface(ev["interface"]));
     if (ev.contains("interface_removed")) core.handle(InterfaceRemoved{ev["interface_removed"].get<int>()});
     if (ev.contains("config")) core.handle(ConfigChanged{parse_config(ev["config"])});
-    for (const char* key : {"rx_hello", "rx_raw"}) {
+    run_sparse_event(ev, core, rib);
+    for (const char* key : {"rx_hello", "rx_raw", "rx_join_prune"}) {
         if (!ev.contains(key)) continue;
         const auto& r = ev[key];
-        auto bytes =
-            std::string(key) == "rx_hello" ? build_hello(r) : from_hex(r.at("hex").get<std::string>());
+        const std::string k(key);
+        auto bytes = k == "rx_hello"        ? build_hello(r)
+                     : k == "rx_join_prune" ? build_join_prune(r)
+                                            : from_hex(r.at("hex").get<std::string>());
         RxPim rx{r.at("ifindex").get<int>(), addr(r.at("src")), addr(r.value("dst", json("224.0.0.13"))),
                  bytes};
         core.handle(rx);
@@ -298,9 +507,11 @@ json run_pim(const std::filesystem::path&, const json& input) {
     json out = json::array();
     Recorder rec(t, out);
     PimCore core(parse_config(input.value("config", json::object())), t, rng, rec);
+    FakeRib rib;
+    core.sparse().set_rib(&rib);
     core.add_observer(&rec);
     for (const auto& ev : input.at("events"))
-        run_event(ev, core, t, rec, out);
+        run_event(ev, core, t, rec, out, rib);
     return out;
 }
 

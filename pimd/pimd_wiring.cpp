@@ -28,6 +28,9 @@ PimDaemon::PimDaemon(sys::EventLoop& loop, std::shared_ptr<const PimdConfig> con
       mrt_(std::move(mrt)),
       sock_(std::move(sock)),
       rng_(SeededRandom::from_entropy()),
+      rib_(loop),
+      rib_view_(rib_),
+      counters_(*mrt_),
       ifsrc_(loop),
       statics_(*mrt_),
       membership_(loop) {
@@ -76,7 +79,7 @@ Result<Unit, std::string> PimDaemon::open_rest() {
     membership_.set_listener([this](sys::MembershipChange c, const sys::MembershipEntry& e) {
         FANOUT_LOG_DEBUG(LogCategory::kIpc, "ipc: membership {} {} on {}{}", sys::to_string(c),
                          e.group.to_string(), e.ifname, e.stale ? " (stale)" : "");
-        if (membership_sink_) membership_sink_(c, e);
+        if (membership_sink_) membership_sink_(to_membership_changed(c, e));
     });
     sys::IpcServerOptions io;
     io.path = config_->daemon.ipc_socket;
@@ -143,7 +146,7 @@ void PimDaemon::on_upcalls() {
     for (const sys::Upcall& u : mrt_->read_upcalls()) {
         FANOUT_LOG_DEBUG(LogCategory::kKernel, "kernel: upcall {} ({},{}) vif {}",
                          sys::upcall_type_name(u.type), u.source.to_string(), u.group.to_string(), u.vif);
-        if (upcall_sink_) upcall_sink_(u);
+        if (upcall_sink_) upcall_sink_(to_core_upcall(u));
     }
 }
 

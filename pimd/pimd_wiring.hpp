@@ -11,8 +11,10 @@
 //   igmpd over the IPC socket (IpcServer)      -> MembershipTable; changes handed to membership_sink
 //   static-mroutes                             -> StaticMroutes, re-synced after every VIF change and reload
 //
-// Hooks for the PIM-SM pieces being added to the core: set_upcall_sink() (e.g. core.handle(KernelUpcall))
-// and set_membership_sink() (core membership events); a RibView over sys::RibLookup plugs in the same way.
+// Hooks for the PIM-SM pieces being added to the core (core_adapters.hpp converts): set_upcall_sink()
+// receives pim::KernelUpcall (-> core.handle), set_membership_sink() pim::MembershipChanged (-> core.handle);
+// rib_view() (netlink RTM_GETROUTE) and counter_source() (SIOCGETSGCNT) are ready for RpfTracker and the
+// KeepAlive/SPT sampling; to_rp_set_config()/to_spt_threshold() give the rp:/ssm-range:/spt-switchover: keys.
 // Start-up fails (and pimd exits 1) when the kernel has no multicast routing, another daemon owns the table,
 // or the PIM socket cannot be opened.
 #pragma once
@@ -29,8 +31,10 @@
 #include "common/sys/ipc_membership_table.hpp"
 #include "common/sys/kernel_mrt.hpp"
 #include "common/sys/raw_socket.hpp"
+#include "common/sys/rib_lookup.hpp"
 #include "pimd/core/pim_core.hpp"
 #include "pimd/core/pim_observer.hpp"
+#include "pimd/core_adapters.hpp"
 #include "pimd/pimd_config.hpp"
 #include "pimd/static_mroutes.hpp"
 #include "pimd/sys_actions.hpp"
@@ -50,8 +54,8 @@ pim::InterfaceChanged to_interface_changed(const InterfaceInfo& info);
 
 class PimDaemon : private pim::PimObserver {
   public:
-    using UpcallSink = std::function<void(const sys::Upcall&)>;
-    using MembershipSink = std::function<void(sys::MembershipChange, const sys::MembershipEntry&)>;
+    using UpcallSink = std::function<void(const pim::KernelUpcall&)>;
+    using MembershipSink = std::function<void(const pim::MembershipChanged&)>;
 
     // Opens everything and starts; the error names what failed and why.
     static Result<std::unique_ptr<PimDaemon>, std::string> start(sys::EventLoop& loop,
@@ -83,6 +87,8 @@ class PimDaemon : private pim::PimObserver {
     const std::string& ipc_error() const { return ipc_error_; }
     const RxCounters& rx_counters() const { return rx_; }
     uint64_t reloads() const { return reloads_; }
+    pim::RibView& rib_view() { return rib_view_; }
+    pim::CounterSource& counter_source() { return counters_; }
     // The ifindex of an interface name (netlink), if present.
     std::optional<int> ifindex_of(const std::string& name) const;
     // The name of an ifindex ("ifindex N" when unknown).
@@ -108,6 +114,9 @@ class PimDaemon : private pim::PimObserver {
     std::unique_ptr<PimSocketTransmitter> tx_;
     std::unique_ptr<SysActions> actions_;
     SeededRandom rng_;
+    sys::RibLookup rib_;
+    NetlinkRibView rib_view_;
+    KernelCounterSource counters_;
     std::unique_ptr<pim::PimCore> core_;
     sys::InterfaceSource ifsrc_;
     StaticMroutes statics_;

@@ -7,6 +7,8 @@ set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 JOBS=${JOBS:-$(nproc)}
+# ccache keys on relative paths below the checkout, so a fresh clone elsewhere reuses earlier builds.
+export CCACHE_BASEDIR=$ROOT CCACHE_NOHASHDIR=1
 FUZZ_SECONDS=${FUZZ_SECONDS:-20}
 BUILD=${BUILD_DIR:-$ROOT/build}
 passed=0

@@ -99,7 +99,8 @@ void parse_timers(ConfigObject& o, IgmpInterfaceConfig& c) {
         n->check(c.query_response_interval < c.query_interval,
                  "query-response-interval must be shorter than query-interval (RFC 3376 8.3)");
     }
-    if (auto n = o.child("startup-query-interval")) c.startup_query_interval = n->as<Duration>(1s, kMaxQqic);
+    if (auto n = o.child("startup-query-interval"))
+        c.startup_query_interval = n->as<Duration>(100ms, kMaxQqic);
     if (auto n = o.child("startup-query-count")) c.startup_query_count = n->as<uint32_t>(1, 255);
     if (auto n = o.child("last-member-query-interval")) c.last_member_query_interval = tenths(*n, max_code);
     if (auto n = o.child("last-member-query-count")) c.last_member_query_count = n->as<uint32_t>(1, 255);

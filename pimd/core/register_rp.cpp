@@ -82,14 +82,13 @@ bool RegisterRp::rate_ok(Ipv4Address sender) {
     return it->second.take(timers_.now());
 }
 
-RegisterRpSgState& RegisterRp::record(const SGKey& sg, Ipv4Address sender) {
+RegisterRpSgState& RegisterRp::record(const SGKey& sg) {
     auto [it, fresh] = states_.try_emplace(sg);
     RegisterRpSgState& st = it->second;
     if (fresh) {
         st.sg = sg;
         st.first_seen = timers_.now();
     }
-    st.last_sender = sender;
     st.last_seen = timers_.now();
     st.expiry = TimerHandle(timers_, rp_keepalive_period(), [this, sg] { states_.erase(sg); });
     return st;
@@ -116,11 +115,17 @@ RxOutcome RegisterRp::receive_register(const PimRxContext& ctx) {
     ++(null_reg ? counters_.null_registers_rx : counters_.registers_rx);
     MacroInputs in = host_.macro_inputs();
 
+    std::optional<RegisterRpDrop> early;
     if (!in.router.is_local_address(outer_dst))
-        return drop(RegisterRpDrop::kNotMyAddress), RxOutcome::accepted();
-    if (!rate_ok(outer_src)) return drop(RegisterRpDrop::kRateLimited), RxOutcome::accepted();
-    if (!sg.group.is_multicast() || sg.group.is_link_local_multicast())
-        return drop(RegisterRpDrop::kBadInner), RxOutcome::accepted();
+        early = RegisterRpDrop::kNotMyAddress;
+    else if (!rate_ok(outer_src))
+        early = RegisterRpDrop::kRateLimited;
+    else if (!sg.group.is_multicast() || sg.group.is_link_local_multicast())
+        early = RegisterRpDrop::kBadInner;
+    if (early) {
+        drop(*early);
+        return RxOutcome::accepted();
+    }
     if (!accepts(sg)) {
         drop(RegisterRpDrop::kFiltered);
         if (cfg_.register_stop_on_filtered)
@@ -137,7 +142,7 @@ RxOutcome RegisterRp::receive_register(const PimRxContext& ctx) {
         return RxOutcome::accepted();
     }
 
-    RegisterRpSgState& st = record(sg, outer_src);
+    RegisterRpSgState& st = record(sg);
     if (reg->border) {
         if (!st.pmbr) {
             st.pmbr = outer_src;
@@ -147,6 +152,7 @@ RxOutcome RegisterRp::receive_register(const PimRxContext& ctx) {
             return RxOutcome::accepted();
         }
     }
+    st.last_sender = outer_src;
     const SGEntry* e = in.tib.find(sg);
     const bool spt_bit = e && e->spt_bit;
     const bool switch_desired = host_.switch_to_spt_desired(sg);

@@ -132,7 +132,7 @@ class RegisterRp {
   private:
     void send_register_stop(Ipv4Address from, Ipv4Address to, const SGKey& sg, RegisterStopReason why,
                             RegisterRpSgState* st);
-    RegisterRpSgState& record(const SGKey& sg, Ipv4Address sender);
+    RegisterRpSgState& record(const SGKey& sg);
     void drop(RegisterRpDrop d) { ++counters_.drops[static_cast<size_t>(d)]; }
     bool rate_ok(Ipv4Address sender);
 

@@ -113,7 +113,8 @@ def main() -> int:
         ifs = lab.lan("lan", [r1, hosts[1], hosts[2], hosts[3], evil])
         lan_if = ifs["r1"]
         # pimd owns the VIF on the LAN (v1/v2 reports reach igmpd only through it) and takes the membership.
-        r1.start_pimd(pimd_yaml(r1, {lan_if: {"pim": False, "igmp": True}}))
+        pimd_conf = pimd_yaml(r1, {lan_if: {"pim": False, "igmp": True}})
+        pimd = r1.start_pimd(pimd_conf)
         r1.start_igmpd(igmpd_yaml(r1, {lan_if: {"version": 3, "query-interval": "20s",
                                                 "query-response-interval": "2s",
                                                 "last-member-query-interval": f"{int(LMQI_S * 1000)}ms",
@@ -175,6 +176,17 @@ def main() -> int:
         iface = r1.fanout(f"show ip igmp interface {lan_if}")["interfaces"][0]
         check(iface["am_querier"], "igmpd is still the querier")
         check(groups[1] in igmp_groups(r1, lan_if), "the v1 host's group survived the flood")
+
+        # pimd restarts: igmpd reconnects and sends a full snapshot, so pimd has the membership again.
+        check(pimd.stop() == 0, "pimd stopped")
+        r1.start_pimd(pimd_conf)
+        pm = poll(lambda: (lambda m: m if groups[1] in m else None)(pimd_memberships(r1)), timeout=15,
+                  what="the restarted pimd gets the snapshot")
+        ipc = r1.fanout("show ipc")
+        ipc = ipc.get("igmpd", ipc)
+        check(ipc["connected"] and ipc["reconnects"] >= 1 and ipc["snapshots"] >= 2,
+              f"igmpd reconnected ({ipc['reconnects']} reconnects, {ipc['snapshots']} snapshots, "
+              f"{ipc['records_sent']} records sent); pimd has {len(pm)} memberships again")
     print("igmpd_membership: all checks passed")
     return 0
 

@@ -36,6 +36,7 @@ RxOutcome SparseMode::receive_join_prune(const PimRxContext& ctx) {
     auto jp = packet::decode_join_prune_body(ctx.body);
     if (!jp) return RxOutcome::decode_error(jp.error());
     ++counters_.jp_rx;
+    ++busy_;  // assert changes from join_received are handled once the message is processed
     const int ifindex = ctx.iface->ifindex();
     const bool for_us = ctx.iface->is_local_address(jp->upstream_neighbor);
     std::set<SGKey> eom;  // (S,G,rpt) entries touched by a (*,G) Join: End of Message for them
@@ -59,6 +60,7 @@ RxOutcome SparseMode::receive_join_prune(const PimRxContext& ctx) {
         ds_sg_rpt(sg, ifindex, RptEvent::kEndOfMessage, 0);
     for (auto g : groups)
         recompute_group(g);
+    --busy_;
     finish();
     return RxOutcome::accepted();
 }
@@ -78,6 +80,7 @@ void SparseMode::process_group_for_us(int ifindex, uint16_t holdtime, const pack
     for (const auto& s : g.joins) {
         if (classify_jp_source(s) != JpEntryKind::kStarG || !acceptable(JpEntryKind::kStarG)) continue;
         ds_star_g(group, ifindex, DsEvent::kReceiveJoin, holdtime);
+        assert_.join_received(StarGKey{group}, ifindex);  // 4.6.2 L: Receive Join(*,G) on I -> NI
         for (auto src : tib_.sources_of(group)) {
             SGKey sg{src, group};
             ds_sg_rpt(sg, ifindex, RptEvent::kReceiveJoinStarG, holdtime);
@@ -88,7 +91,10 @@ void SparseMode::process_group_for_us(int ifindex, uint16_t holdtime, const pack
     for (const auto& s : g.joins) {
         const auto k = classify_jp_source(s);
         if (k == JpEntryKind::kStarG || !acceptable(k)) continue;
-        if (k == JpEntryKind::kSG) ds_sg(SGKey{s.source, group}, ifindex, DsEvent::kReceiveJoin, holdtime);
+        if (k == JpEntryKind::kSG) {
+            ds_sg(SGKey{s.source, group}, ifindex, DsEvent::kReceiveJoin, holdtime);
+            assert_.join_received(SGKey{s.source, group}, ifindex);  // 4.6.1 L: Receive Join(S,G) on I -> NI
+        }
         if (k == JpEntryKind::kSGRpt)
             ds_sg_rpt(SGKey{s.source, group}, ifindex, RptEvent::kReceiveJoinSGRpt, holdtime);
     }

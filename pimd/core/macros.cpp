@@ -357,4 +357,75 @@ bool update_sptbit_condition(const MacroInputs& in, const SGKey& sg, int iif) {
     return in.asserts.i_am_assert_loser(sg, iif);
 }
 
+// The part of CouldAssert(S,G,I) and AssertTrackingDesired(S,G,I) they share (RFC 7761 removed (*,*,RP)):
+//     ( joins(*,G) (-) prunes(S,G,rpt) )
+//     (+) ( pim_include(*,G) (-) pim_exclude(S,G) )
+//     (-) lost_assert(*,G)
+//     (+) joins(S,G)
+namespace {
+IfSet assert_sg_olist(const MacroInputs& in, const SGKey& sg) {
+    IfSet a = set_minus(joins_star_g(in, sg.group), prunes_sg_rpt(in, sg));
+    IfSet b = set_minus(pim_include_star_g(in, sg.group), pim_exclude_sg(in, sg));
+    return set_union(set_minus(set_union(a, b), lost_assert_star_g_set(in, sg.group)), joins_sg(in, sg));
+}
+}  // namespace
+
+// bool CouldAssert(S,G,I) {
+//    return ( SPTbit(S,G)==TRUE
+//             AND (RPF_interface(S) != I)
+//             AND (I in ( ( joins(*,G) (-) prunes(S,G,rpt) )
+//                         (+) ( pim_include(*,G) (-) pim_exclude(S,G) )
+//                         (-) lost_assert(*,G)
+//                         (+) joins(S,G) (+) pim_include(S,G) ) ) )
+// }
+bool could_assert_sg(const MacroInputs& in, const SGKey& sg, int ifindex) {
+    if (!spt_bit(in, sg) || in.router.rpf_interface(sg.source) == ifindex) return false;
+    return assert_sg_olist(in, sg).count(ifindex) > 0 || pim_include_sg(in, sg).count(ifindex) > 0;
+}
+
+// bool AssertTrackingDesired(S,G,I) {
+//    return ( I in ( ( joins(*,G) (-) prunes(S,G,rpt) )
+//                    (+) ( pim_include(*,G) (-) pim_exclude(S,G) )
+//                    (-) lost_assert(*,G)
+//                    (+) joins(S,G) ) )
+//       OR (local_receiver_include(S,G,I) == TRUE
+//           AND (I_am_DR(I) OR (AssertWinner(S,G,I) == me)))
+//       OR ((RPF_interface(S) == I) AND (JoinDesired(S,G) == TRUE))
+//       OR ((RPF_interface(RP(G)) == I) AND (JoinDesired(*,G) == TRUE)
+//           AND (SPTbit(S,G) == FALSE))
+// }
+bool assert_tracking_desired_sg(const MacroInputs& in, const SGKey& sg, int ifindex) {
+    if (assert_sg_olist(in, sg).count(ifindex)) return true;
+    if (local_receiver_include(in, sg, ifindex) &&
+        (i_am_dr(in, ifindex) || in.asserts.assert_winner(sg, ifindex).is_me()))
+        return true;
+    if (in.router.rpf_interface(sg.source) == ifindex && join_desired_sg(in, sg)) return true;
+    auto rp = in.router.rp(sg.group);
+    return rp && in.router.rpf_interface(*rp) == ifindex && join_desired_star_g(in, sg.group) &&
+           !spt_bit(in, sg);
+}
+
+// bool CouldAssert(*,G,I) =
+//    ( I in ( joins(*,G) (+) pim_include(*,G)) )
+//    AND (RPF_interface(RP(G)) != I)
+bool could_assert_star_g(const MacroInputs& in, Ipv4Address group, int ifindex) {
+    auto rp = in.router.rp(group);
+    if (!rp || in.router.rpf_interface(*rp) == ifindex) return false;
+    return joins_star_g(in, group).count(ifindex) > 0 || pim_include_star_g(in, group).count(ifindex) > 0;
+}
+
+// bool AssertTrackingDesired(*,G,I) =
+//    CouldAssert(*,G,I)
+//    OR (local_receiver_include(*,G,I)==TRUE
+//        AND (I_am_DR(I) OR AssertWinner(*,G,I) == me))
+//    OR (RPF_interface(RP(G)) == I AND RPTJoinDesired(G))
+bool assert_tracking_desired_star_g(const MacroInputs& in, Ipv4Address group, int ifindex) {
+    if (could_assert_star_g(in, group, ifindex)) return true;
+    if (local_receiver_include(in, group, ifindex) &&
+        (i_am_dr(in, ifindex) || in.asserts.assert_winner_star_g(group, ifindex).is_me()))
+        return true;
+    auto rp = in.router.rp(group);
+    return rp && in.router.rpf_interface(*rp) == ifindex && rpt_join_desired(in, group);
+}
+
 }  // namespace fanout::pim

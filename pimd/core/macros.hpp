@@ -121,6 +121,13 @@ std::optional<Ipv4Address> rpf_prime_sg_rpt(const MacroInputs& in, const SGKey& 
 // (the policy input, e.g. keepalive.hpp SptThreshold::switch_desired).
 bool check_switch_to_spt(const MacroInputs& in, const SGKey& sg, bool switch_to_spt_desired);
 
+// CouldAssert(S,G,I), CouldAssert(*,G,I), AssertTrackingDesired(S,G,I), AssertTrackingDesired(*,G,I)
+// (4.6.1, 4.6.2; formulas quoted in macros.cpp). The assert module reads them through AssertMacros.
+bool could_assert_sg(const MacroInputs& in, const SGKey& sg, int ifindex);
+bool could_assert_star_g(const MacroInputs& in, Ipv4Address group, int ifindex);
+bool assert_tracking_desired_sg(const MacroInputs& in, const SGKey& sg, int ifindex);
+bool assert_tracking_desired_star_g(const MacroInputs& in, Ipv4Address group, int ifindex);
+
 // Update_SPTbit(S,G,iif) condition (4.2.2): true when SPTbit(S,G) must be set on data arriving on iif.
 bool update_sptbit_condition(const MacroInputs& in, const SGKey& sg, int iif);
 

@@ -8,7 +8,14 @@
 namespace fanout::pim {
 
 SparseMode::SparseMode(PimCore& core)
-    : core_(core), rp_set_(core.config().rp_set), tracker_(rib_proxy_), mfc_(core.actions()), tx_(core) {}
+    : core_(core),
+      rp_set_(core.config().rp_set),
+      tracker_(rib_proxy_),
+      mfc_(core.actions()),
+      tx_(core),
+      assert_(core, tracker_, static_cast<AssertMacros&>(*this), static_cast<AssertListener&>(*this)) {
+    set_asserts(&assert_view_);
+}
 
 SparseMode::~SparseMode() = default;
 
@@ -59,6 +66,75 @@ bool SparseMode::directly_connected(Ipv4Address s) const {
     return false;
 }
 
+// ---- AssertMacros (RFC 7761 4.6.1, 4.6.2; the formulas are quoted in macros.cpp) ----
+
+bool SparseMode::could_assert(const SGKey& sg, int ifindex) const {
+    return could_assert_sg(macro_inputs(), sg, ifindex);
+}
+
+bool SparseMode::assert_tracking_desired(const SGKey& sg, int ifindex) const {
+    return assert_tracking_desired_sg(macro_inputs(), sg, ifindex);
+}
+
+bool SparseMode::could_assert(const StarGKey& g, int ifindex) const {
+    return could_assert_star_g(macro_inputs(), g.group, ifindex);
+}
+
+bool SparseMode::assert_tracking_desired(const StarGKey& g, int ifindex) const {
+    return assert_tracking_desired_star_g(macro_inputs(), g.group, ifindex);
+}
+
+// ---- AssertListener ----
+
+void SparseMode::on_assert_changed(const SGKey& sg, int) {
+    assert_changed(sg.group);
+}
+
+void SparseMode::on_assert_changed(const StarGKey& g, int) {
+    assert_changed(g.group);
+}
+
+// 4.6.1 A6: "If (I is RPF_interface(S)) AND (UpstreamJPState(S,G) == Joined) set SPTbit(S,G) to TRUE."
+void SparseMode::on_assert_a6(const SGKey& sg, int ifindex) {
+    SGEntry* e = tib_.find(sg);
+    if (!e || e->spt_bit || rpf_interface(sg.source) != ifindex) return;
+    if (!std::holds_alternative<UpJoined>(e->upstream)) return;
+    e->spt_bit = true;
+    ++counters_.spt_switches;
+    transition("SPTbit", sg.to_string(), ifindex, "FALSE", "TRUE", "assert A6");
+    assert_changed(sg.group);
+}
+
+// lost_assert / AssertWinner / I_Am_Assert_Loser changed for the group: olists, RPF' and the MFC follow.
+// While a group is being re-evaluated the change is queued (drain_assert_changes picks it up); otherwise this
+// is an input of its own (a received Assert, an assert timer) and ends like one.
+void SparseMode::assert_changed(Ipv4Address group) {
+    assert_changed_groups_.insert(group);
+    if (busy_ == 0) finish();
+}
+
+void SparseMode::drain_assert_changes() {
+    if (busy_ > 0) return;
+    // Each pass can change assert state again (CouldAssert -> FALSE ...); the machines settle in a few.
+    for (int pass = 0; pass < 8 && !assert_changed_groups_.empty(); ++pass) {
+        auto groups = std::move(assert_changed_groups_);
+        assert_changed_groups_.clear();
+        ++busy_;
+        for (auto g : groups)
+            recompute_group_once(g);
+        --busy_;
+    }
+    if (!assert_changed_groups_.empty())
+        FANOUT_LOG_DEBUG(LogCategory::kAssert, "pim: {} group(s) still changing after assert passes",
+                         assert_changed_groups_.size());
+}
+
+void SparseMode::reevaluate_asserts(Ipv4Address group, const std::set<Ipv4Address>& sources) {
+    assert_.reevaluate(StarGKey{group});
+    for (auto s : sources)
+        assert_.reevaluate(SGKey{s, group});
+}
+
 // ---- inputs ----
 
 void SparseMode::handle(const MembershipChanged& ev) {
@@ -80,8 +156,11 @@ void SparseMode::handle(const RouteChanged& ev) {
         for (const auto& [g, addrs] : tracked_by_group_)
             if (addrs.count(c.address)) groups.insert(g);
     }
+    ++busy_;
     for (auto g : groups)
         recompute_group(g);
+    assert_.reevaluate_all();  // RPF_interface(S) / RPF_interface(RP(G)) may have stopped being I
+    --busy_;
     finish();
 }
 
@@ -150,8 +229,12 @@ void SparseMode::recompute_all() {
         groups.insert(g);
     for (const auto& [k, f] : flows_)
         groups.insert(k.group);
+    ++busy_;
     for (auto g : groups)
         recompute_group(g);
+    assert_.reevaluate_all();
+    --busy_;
+    drain_assert_changes();
 }
 
 void SparseMode::sync_tracking(Ipv4Address group) {
@@ -180,6 +263,16 @@ void SparseMode::sync_tracking(Ipv4Address group) {
 }
 
 void SparseMode::recompute_group(Ipv4Address group) {
+    ++busy_;
+    recompute_group_once(group);
+    --busy_;
+    drain_assert_changes();
+}
+
+void SparseMode::recompute_group_once(Ipv4Address group) {
+    std::set<Ipv4Address> sources;  // every (S,G) that may have assert state: before and after collection
+    for (auto s : tib_.sources_of(group))
+        sources.insert(s);
     sync_tracking(group);
     auto in = macro_inputs();
     // Sources local receivers ask for by name (IGMPv3 INCLUDE, SSM or ASM): pim_include(S,G) (4.1.6, 4.8).
@@ -199,6 +292,11 @@ void SparseMode::recompute_group(Ipv4Address group) {
     tib_.collect_group(group);
     update_forwarding(group);
     sync_tracking(group);
+    for (auto s : tib_.sources_of(group))
+        sources.insert(s);
+    for (auto it = flows_.begin(); it != flows_.end(); ++it)
+        if (it->first.group == group) sources.insert(it->first.source);
+    reevaluate_asserts(group, sources);
 }
 
 void SparseMode::collect_group(Ipv4Address group) {
@@ -207,6 +305,7 @@ void SparseMode::collect_group(Ipv4Address group) {
 }
 
 void SparseMode::finish() {
+    drain_assert_changes();
     tx_.flush();
     flush_mfc_now();
 }

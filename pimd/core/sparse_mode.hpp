@@ -10,7 +10,14 @@
 // are recomputed and handed to MfcSync, and idle entries are collected. Messages queued by the machines are
 // packed and sent at the end of the input (JoinPruneTx).
 //
-// Assert (4.6) plugs in through set_asserts(); until then NoAssertState answers "no assert state".
+// Assert (4.6): the Assert module (assert.hpp) is a member; SparseMode gives it the 4.6.1/4.6.2 macros
+// (AssertMacros: CouldAssert, AssertTrackingDesired, RP(G)) and hears its changes (AssertListener): a changed
+// winner / lost_assert / I_Am_Assert_Loser re-evaluates the group (olists, RPF', the MFC), and A6 sets the
+// SPTbit. The macros read assert state through AssertQueryView (set_asserts). The other direction: WRONGVIF
+// upcalls go to Assert::handle_upcall, a Join received on I while I am Assert Loser goes to
+// Assert::join_received, and every re-evaluation of a group re-evaluates its assert entries (route, RP and
+// neighbor changes: all of them). Assert changes that happen while a group is being re-evaluated are queued
+// and handled once it is done (no re-entrant recompute), at the latest by finish().
 #pragma once
 
 #include <cstdint>
@@ -24,6 +31,8 @@
 #include "common/core/clock.hpp"
 #include "common/core/ip.hpp"
 #include "common/packet/pim_join_prune.hpp"
+#include "pimd/core/assert.hpp"
+#include "pimd/core/assert_query.hpp"
 #include "pimd/core/join_prune_tx.hpp"
 #include "pimd/core/keepalive.hpp"
 #include "pimd/core/kernel_events.hpp"
@@ -71,7 +80,10 @@ struct KernelFlow {
     TimerHandle recheck;  // negative entries: removed when it fires
 };
 
-class SparseMode final : public PimObserver, private RouterView {
+class SparseMode final : public PimObserver,
+                         private RouterView,
+                         private AssertMacros,
+                         private AssertListener {
   public:
     explicit SparseMode(PimCore& core);
     ~SparseMode() override;
@@ -109,6 +121,7 @@ class SparseMode final : public PimObserver, private RouterView {
     const MfcSync& mfc() const { return mfc_; }
     const std::map<SGKey, KernelFlow>& flows() const { return flows_; }
     const SparseModeCounters& counters() const { return counters_; }
+    const Assert& asserts() const { return assert_; }
     const JoinPruneTxCounters& tx_counters() const { return tx_.counters(); }
     MacroInputs macro_inputs() const { return MacroInputs{tib_, members_, *asserts_, *this}; }
     const RouterView& router_view() const { return *this; }
@@ -140,6 +153,19 @@ class SparseMode final : public PimObserver, private RouterView {
     int rpf_interface(Ipv4Address x) const override;
     std::optional<Ipv4Address> mrib_neighbor(Ipv4Address x) const override;
     bool directly_connected(Ipv4Address s) const override;
+
+    // AssertMacros (4.6.1, 4.6.2; rp() above serves both).
+    bool could_assert(const SGKey& sg, int ifindex) const override;
+    bool assert_tracking_desired(const SGKey& sg, int ifindex) const override;
+    bool could_assert(const StarGKey& g, int ifindex) const override;
+    bool assert_tracking_desired(const StarGKey& g, int ifindex) const override;
+    // AssertListener.
+    void on_assert_changed(const SGKey& sg, int ifindex) override;
+    void on_assert_changed(const StarGKey& g, int ifindex) override;
+    void on_assert_a6(const SGKey& sg, int ifindex) override;
+    void assert_changed(Ipv4Address group);
+    void drain_assert_changes();
+    void reevaluate_asserts(Ipv4Address group, const std::set<Ipv4Address>& sources);
 
     // fsm_downstream_*.cpp
     void ds_star_g(Ipv4Address group, int ifindex, DsEvent ev, uint16_t holdtime_s);
@@ -188,6 +214,7 @@ class SparseMode final : public PimObserver, private RouterView {
 
     // sparse_mode.cpp
     void recompute_group(Ipv4Address group);
+    void recompute_group_once(Ipv4Address group);
     void recompute_all();
     void sync_tracking(Ipv4Address group);
     void collect_group(Ipv4Address group);
@@ -225,6 +252,11 @@ class SparseMode final : public PimObserver, private RouterView {
     TimerHandle deferred_finish_;
     TimerHandle sample_timer_;
     SparseModeCounters counters_;
+    // Assert (4.6), after everything it reads; destroyed first.
+    Assert assert_;
+    AssertQueryView assert_view_{assert_};
+    int busy_ = 0;                                 // > 0 while groups are being re-evaluated
+    std::set<Ipv4Address> assert_changed_groups_;  // queued by AssertListener while busy
 };
 
 }  // namespace fanout::pim

@@ -183,7 +183,9 @@ void SparseMode::handle(const KernelUpcall& ev) {
             return;
         case KernelUpcallType::kWrongVif:
         case KernelUpcallType::kWrongVifWhole:
-            wrongvif(ev);
+            wrongvif(ev);               // data on RPF_interface(S): Update_SPTbit (4.2.2)
+            assert_.handle_upcall(ev);  // data on an outgoing interface: the assert machines (4.6)
+            finish();
             return;
         case KernelUpcallType::kWholePacket:
             return;  // the register path (issue #6)

@@ -112,8 +112,9 @@ TEST_F(PimCoreTest, RegisteredHandlerGetsMessagesFromNeighborsOnly) {
     ASSERT_NE(seen, nullptr);
     EXPECT_EQ(seen->primary_address, ip(2));
     EXPECT_EQ(core.counters().rx_by_type[3], 1u);
-    // Assert has no handler yet: a real, displayable drop reason.
-    rx(ip(2), message_of_type(packet::PimType::kAssert));
+    // Bootstrap has no handler (Assert has one since it was wired into sparse mode): a real, displayable drop
+    // reason.
+    rx(ip(2), message_of_type(packet::PimType::kBootstrap));
     EXPECT_EQ(core.counters().dropped(PimDropReason::kUnsupportedType), 1u);
     EXPECT_EQ(core.find_interface(2)->counters().drops, 2u);
 }

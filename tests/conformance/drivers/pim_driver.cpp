@@ -29,8 +29,11 @@
 //      {"rx_join_prune": {"ifindex", "src", "upstream", "holdtime": 210, "groups": [{"group": "239.1.1.1",
 //              "joins": [{"source": "198.18.9.9", "wc": true, "rpt": true}], "prunes": [...]}]}}
 //      {"upcall": {"type": "nocache" | "wrongvif", "vif": 1, "source": "...", "group": "..."}}
-//      {"snapshot": "tib" | "upstream" | "join" | "mroute" | "mfc" | "rpf"}
-//   Sent Join/Prunes are decoded into "join_prune": {"upstream", "holdtime", "groups": [...]}.
+//      {"rx_assert": {"ifindex", "src", "group", "source", "rpt": false, "preference": 1, "metric": 10}}
+//              (or "cancel": true for an AssertCancel)
+//      {"snapshot": "tib" | "upstream" | "join" | "mroute" | "mfc" | "rpf" | "assert"}
+//   Sent Join/Prunes are decoded into "join_prune": {"upstream", "holdtime", "groups": [...]}, sent Asserts
+//   into "assert": {"group", "source", "rpt", "preference", "metric"}.
 // Config durations are strings ("30s", "500ms"); hello_holdtime is in seconds.
 //
 // output: an array, in emission order, of
@@ -50,6 +53,7 @@
 
 #include "common/core/manual_timer.hpp"
 #include "common/core/random.hpp"
+#include "common/packet/pim_assert.hpp"
 #include "common/packet/pim_header.hpp"
 #include "common/packet/pim_hello.hpp"
 #include "common/packet/pim_join_prune.hpp"
@@ -326,6 +330,31 @@ json tib_snapshot(const PimCore& core) {
             {"mfc_installed", core.sparse().mfc().installed_count()}};
 }
 
+json assert_snapshot(const PimCore& core) {
+    json out = json::array();
+    for (const auto& a : core.sparse().asserts().status())
+        out.push_back(
+            {{"source", a.star_g ? std::string("*") : a.source.to_string()},
+             {"group", a.group.to_string()},
+             {"ifindex", a.ifindex},
+             {"state", std::string(to_string(a.state))},
+             {"winner", a.winner.to_string()},
+             {"winner_preference", a.winner_metric.preference},
+             {"winner_metric", a.winner_metric.metric},
+             {"timer_ms", std::chrono::duration_cast<std::chrono::milliseconds>(a.timer_remaining).count()}});
+    return out;
+}
+
+std::vector<uint8_t> build_assert(const json& j) {
+    check_keys(j, {"ifindex", "src", "dst", "group", "source", "rpt", "preference", "metric", "cancel"},
+               "rx_assert");
+    packet::EncodedGroup g{addr(j.at("group"))};
+    const Ipv4Address source = addr(j.value("source", json("0.0.0.0")));
+    if (j.value("cancel", false)) return packet::encode_assert(packet::make_assert_cancel(g, source));
+    packet::Assert a{g, source, j.value("rpt", false), j.value("preference", 0u), j.value("metric", 0u)};
+    return packet::encode_assert(a);
+}
+
 // Records actions and observer notifications as JSON lines.
 class Recorder final : public PimActions, public PimObserver {
   public:
@@ -345,6 +374,15 @@ class Recorder final : public PimActions, public PimObserver {
             if (view->header.type == packet::PimType::kHello) {
                 auto h = packet::decode_hello(message);
                 s["hello"] = h ? hello_to_json(*h) : json("undecodable");
+            }
+            if (view->header.type == packet::PimType::kAssert) {
+                auto a = packet::decode_assert(message);
+                s["assert"] = a ? json{{"group", a->group.group.to_string()},
+                                       {"source", a->source.to_string()},
+                                       {"rpt", a->rpt},
+                                       {"preference", a->metric_preference},
+                                       {"metric", a->metric}}
+                                : json("undecodable");
             }
             if (view->header.type == packet::PimType::kJoinPrune) {
                 auto jp = packet::decode_join_prune(message);
@@ -429,6 +467,7 @@ json snapshot(const PimCore& core, const std::string& request) {
     if (what == "mroute") return json(mroute_status(core));
     if (what == "rpf") return json(rpf_status(core));
     if (what == "mfc") return mfc_snapshot(core);
+    if (what == "assert") return assert_snapshot(core);
     throw std::runtime_error("unknown snapshot " + what);
 }
 
@@ -475,19 +514,20 @@ void run_event(const json& ev, PimCore& core, ManualTimerService& t, Recorder& r
     check_keys(
         ev,
         {"at", "interface", "interface_removed", "rx_hello", "rx_raw", "config", "shutdown", "snapshot",
-         "route", "route_removed", "route_changed", "membership", "rx_join_prune", "upcall"},
+         "route", "route_removed", "route_changed", "membership", "rx_join_prune", "upcall", "rx_assert"},
         "event");
     if (ev.contains("at")) t.advance(dur(ev["at"]));
     if (ev.contains("interface")) core.handle(parse_interface(ev["interface"]));
     if (ev.contains("interface_removed")) core.handle(InterfaceRemoved{ev["interface_removed"].get<int>()});
     if (ev.contains("config")) core.handle(ConfigChanged{parse_config(ev["config"])});
     run_sparse_event(ev, core, rib);
-    for (const char* key : {"rx_hello", "rx_raw", "rx_join_prune"}) {
+    for (const char* key : {"rx_hello", "rx_raw", "rx_join_prune", "rx_assert"}) {
         if (!ev.contains(key)) continue;
         const auto& r = ev[key];
         const std::string k(key);
         auto bytes = k == "rx_hello"        ? build_hello(r)
                      : k == "rx_join_prune" ? build_join_prune(r)
+                     : k == "rx_assert"     ? build_assert(r)
                                             : from_hex(r.at("hex").get<std::string>());
         RxPim rx{r.at("ifindex").get<int>(), addr(r.at("src")), addr(r.value("dst", json("224.0.0.13"))),
                  bytes};

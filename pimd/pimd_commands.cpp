@@ -81,6 +81,10 @@ void register_show(sys::StatusServer& s, const DaemonFn& daemon) {
 void register_pimd_commands(sys::StatusServer& server, std::function<const PimDaemon*()> daemon,
                             std::function<Result<Unit, sys::ConfigError>()> reload) {
     register_show(server, daemon);
+    register_beacon_commands(server, [daemon]() -> const BeaconService* {
+        const PimDaemon* d = daemon();
+        return d ? d->beacons() : nullptr;
+    });
     sys::register_control_commands(server, std::move(reload));
     server.add_completion(sys::kArgInterface, [daemon] {
         std::vector<std::string> names;

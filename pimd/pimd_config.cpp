@@ -7,6 +7,9 @@
 #include <algorithm>
 #include <sstream>
 
+#include "pimd/beacon_config_yaml.hpp"
+#include "pimd/core_adapters.hpp"
+
 namespace fanout::pimd {
 
 using namespace std::chrono_literals;
@@ -200,6 +203,10 @@ PimdConfig parse_root(ConfigObject& root, const std::string& file) {
     parse_timers(root, c.pim);
     c.mroute_table = root.optional<uint32_t>("mroute-table", 0);
     parse_static_mroutes(root, c);
+    c.beacons = parse_beacons_section(root);
+    // What the PIM-SM core consumes of the rp:, ssm-range: and spt-switchover: keys.
+    c.pim.rp_set = to_rp_set_config(c);
+    c.pim.spt_threshold = to_spt_threshold(c.spt);
     return c;
 }
 
@@ -289,6 +296,9 @@ std::string render_running_config(const PimdConfig& c) {
            << "    group: " << m.group.to_string() << "\n"
            << "    iif: " << m.iif << "\n"
            << "    oifs: " << flow_list(m.oifs) << "\n";
+    if (!c.beacons.empty())
+        os << "# beacons: " << c.beacons.size() << " configured in " << c.file
+           << " (see show ip pim beacon)\n";
     return os.str();
 }
 

@@ -11,10 +11,10 @@
 //   register-suppression-time, register-probe-time
 //   mroute-table:      # kernel multicast routing table id (0: the default table)
 //   static-mroutes:    # list of {source, group, iif, oifs}: static kernel forwarding entries
+//   beacons:           # register beacons (pimd/beacon_config_yaml.hpp)
 //
-// Defaults are the RFC's (pimd/core/pim_config.hpp). Values the core does not consume yet (rp, ssm-range,
-// spt-switchover) are validated and kept here, shown by `show running-config`, and handed to the core's
-// RP-set / SPT code once it takes them.
+// Defaults are the RFC's (pimd/core/pim_config.hpp). rp, ssm-range and spt-switchover are kept here as
+// written (for `show running-config`) and also converted into pim.rp_set / pim.spt_threshold for the core.
 #pragma once
 
 #include <cstdint>
@@ -25,6 +25,7 @@
 #include "common/core/ip.hpp"
 #include "common/core/result.hpp"
 #include "common/sys/config_yaml.hpp"
+#include "pimd/core/beacon/beacon_config.hpp"
 #include "pimd/core/pim_config.hpp"
 
 namespace fanout::pimd {
@@ -68,6 +69,7 @@ struct PimdConfig {
     SptSwitchover spt;
     uint32_t mroute_table = 0;  // as written; kernel_table() maps 0 to 253
     std::vector<StaticMroute> static_mroutes;
+    std::vector<pim::BeaconSpec> beacons;
 
     uint32_t kernel_table() const { return mroute_table == 0 ? kDefaultMrouteTableId : mroute_table; }
     const StaticMroute* find_static_mroute(const SGKey& key) const;

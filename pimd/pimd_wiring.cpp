@@ -4,6 +4,7 @@
 
 #include "common/core/log.hpp"
 #include "common/packet/ipv4.hpp"
+#include "pimd/core/sparse_mode.hpp"
 
 namespace fanout::pimd {
 
@@ -38,8 +39,12 @@ PimDaemon::PimDaemon(sys::EventLoop& loop, std::shared_ptr<const PimdConfig> con
     actions_ = std::make_unique<SysActions>(*tx_, *mrt_);
     core_ = std::make_unique<pim::PimCore>(config_->pim, loop_, rng_, *actions_);
     core_->add_observer(this);
+    core_->sparse().set_rib(&rib_view_);
+    core_->sparse().set_counter_source(&counters_);
     actions_->add_vif_listener([this] { sync_static_mroutes(); });
     statics_.set_routes(config_->static_mroutes);
+    beacon_actions_ = std::make_unique<PimSocketBeaconActions>(*sock_);
+    beacons_ = std::make_unique<BeaconService>(loop_, rng_, *beacon_actions_);
 }
 
 PimDaemon::~PimDaemon() {
@@ -79,7 +84,9 @@ Result<Unit, std::string> PimDaemon::open_rest() {
     membership_.set_listener([this](sys::MembershipChange c, const sys::MembershipEntry& e) {
         FANOUT_LOG_DEBUG(LogCategory::kIpc, "ipc: membership {} {} on {}{}", sys::to_string(c),
                          e.group.to_string(), e.ifname, e.stale ? " (stale)" : "");
-        if (membership_sink_) membership_sink_(to_membership_changed(c, e));
+        pim::MembershipChanged ev = to_membership_changed(c, e);
+        if (membership_sink_) membership_sink_(ev);
+        if (!stopped_) core_->handle(ev);
     });
     sys::IpcServerOptions io;
     io.path = config_->daemon.ipc_socket;
@@ -91,6 +98,16 @@ Result<Unit, std::string> PimDaemon::open_rest() {
         ipc_error_ = ipc.error();
         FANOUT_LOG_WARN("pimd: IPC socket {}: {} (running without igmpd membership)", io.path, ipc_error_);
     }
+    auto routes = rib_.watch_routes([this](std::span<const sys::RouteChange> changes) {
+        if (stopped_) return;
+        for (const sys::RouteChange& c : changes) {
+            FANOUT_LOG_DEBUG(LogCategory::kEvents, "netlink: route {} {}", c.prefix.to_string(),
+                             c.removed ? "removed" : "changed");
+            core_->handle(pim::RouteChanged{c.prefix});
+        }
+    });
+    if (!routes) return make_err("netlink route monitor: " + routes.error().to_string());
+    if (auto b = beacons_->apply_config(config_->beacons); !b) return make_err("beacons: " + b.error());
     ifsrc_.add_listener([this](const InterfaceChange& c) { on_interface_change(c); });
     auto nl = ifsrc_.start();
     if (!nl) return make_err("netlink interface monitor: " + nl.error().to_string());
@@ -101,6 +118,7 @@ Result<Unit, std::string> PimDaemon::open_rest() {
 void PimDaemon::on_interface_change(const InterfaceChange& c) {
     if (stopped_) return;
     FANOUT_LOG_DEBUG(LogCategory::kEvents, "netlink: {} ifindex {}", to_string(c.kind), c.ifindex);
+    beacons_->on_interface_change(c);
     if (c.kind == InterfaceChangeKind::kLinkRemoved) {
         sock_->leave(c.ifindex);
         core_->handle(pim::InterfaceRemoved{c.ifindex});
@@ -120,6 +138,7 @@ void PimDaemon::on_interface_down(const pim::PimInterface& pif) {
 
 void PimDaemon::on_pim_readable() {
     for (const sys::RxPacket& p : sock_->receive()) {
+        beacons_->on_rx(p);  // counts Register-Stops for beaconed (S,G)s; never consumes the packet
         auto ip = packet::decode_ipv4(p.packet);
         if (!ip) {
             ++rx_.ip_decode_errors;
@@ -141,12 +160,15 @@ void PimDaemon::on_pim_readable() {
 }
 
 void PimDaemon::on_upcalls() {
-    // Until the TIB consumes them, upcalls are only counted (KernelMrt counts by type): a NOCACHE installs
-    // nothing, so unresolved traffic is dropped by the kernel as it should be without state.
+    // KernelMrt counts them by type; the PIM-SM core decides (NOCACHE: forward per the TIB, or a negative
+    // entry; WRONGVIF: assert / SPT bit; WHOLEPKT: register).
     for (const sys::Upcall& u : mrt_->read_upcalls()) {
         FANOUT_LOG_DEBUG(LogCategory::kKernel, "kernel: upcall {} ({},{}) vif {}",
                          sys::upcall_type_name(u.type), u.source.to_string(), u.group.to_string(), u.vif);
-        if (upcall_sink_) upcall_sink_(to_core_upcall(u));
+        pim::KernelUpcall ev = to_core_upcall(u);
+        if (upcall_sink_) upcall_sink_(ev);
+        if (stopped_) return;
+        core_->handle(ev);
     }
 }
 
@@ -187,6 +209,8 @@ void PimDaemon::reload(std::shared_ptr<const PimdConfig> config) {
     core_->handle(pim::ConfigChanged{config_->pim});
     statics_.set_routes(config_->static_mroutes);
     sync_static_mroutes();
+    if (auto b = beacons_->apply_config(config_->beacons); !b)
+        FANOUT_LOG_WARN("pimd: beacons not reconfigured: {}", b.error());
 }
 
 void PimDaemon::stop() {
@@ -194,6 +218,7 @@ void PimDaemon::stop() {
     stopped_ = true;  // VIF deletions below must not re-install static entries
     pim_watch_.reset();
     upcall_watch_.reset();
+    beacons_.reset();
     statics_.remove_all();
     core_->shutdown();  // holdtime-0 hellos on every interface, then every VIF deleted (SysActions)
     mrt_->done();       // whatever is left (MFCs of other origins), then MRT_DONE

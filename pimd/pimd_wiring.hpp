@@ -7,14 +7,14 @@
 //   PIM raw socket (PimSocket)                 -> IPv4 header stripped (common/packet/ipv4) -> RxPim
 //   PimCore actions (SysActions)               -> PimSocket sends, KernelMrt VIFs and MFCs
 //   PimCore interface up/down (observer)       -> join/leave ALL-PIM-ROUTERS (224.0.0.13) on the interface
-//   mroute socket upcalls (KernelMrt)          -> counted by type; handed to upcall_sink when one is set
-//   igmpd over the IPC socket (IpcServer)      -> MembershipTable; changes handed to membership_sink
+//   mroute socket upcalls (KernelMrt)          -> counted by type -> PimCore KernelUpcall
+//   igmpd over the IPC socket (IpcServer)      -> MembershipTable -> PimCore MembershipChanged
+//   netlink route changes (RibLookup)          -> PimCore RouteChanged; RPF lookups through NetlinkRibView
+//   kernel (S,G) counters (SIOCGETSGCNT)       -> the core's KeepAlive / SPT sampling (KernelCounterSource)
 //   static-mroutes                             -> StaticMroutes, re-synced after every VIF change and reload
 //
-// Hooks for the PIM-SM pieces being added to the core (core_adapters.hpp converts): set_upcall_sink()
-// receives pim::KernelUpcall (-> core.handle), set_membership_sink() pim::MembershipChanged (-> core.handle);
-// rib_view() (netlink RTM_GETROUTE) and counter_source() (SIOCGETSGCNT) are ready for RpfTracker and the
-// KeepAlive/SPT sampling; to_rp_set_config()/to_spt_threshold() give the rp:/ssm-range:/spt-switchover: keys.
+// core_adapters.hpp converts between the system types and the core's. set_upcall_sink() and
+// set_membership_sink() let other subsystems (or tests) observe the same inputs the core gets.
 // Start-up fails (and pimd exits 1) when the kernel has no multicast routing, another daemon owns the table,
 // or the PIM socket cannot be opened.
 #pragma once
@@ -32,6 +32,7 @@
 #include "common/sys/kernel_mrt.hpp"
 #include "common/sys/raw_socket.hpp"
 #include "common/sys/rib_lookup.hpp"
+#include "pimd/beacon_wiring.hpp"
 #include "pimd/core/pim_core.hpp"
 #include "pimd/core/pim_observer.hpp"
 #include "pimd/core_adapters.hpp"
@@ -86,6 +87,7 @@ class PimDaemon : private pim::PimObserver {
     const sys::IpcServer* ipc() const { return ipc_.get(); }
     const std::string& ipc_error() const { return ipc_error_; }
     const RxCounters& rx_counters() const { return rx_; }
+    const BeaconService* beacons() const { return beacons_.get(); }
     uint64_t reloads() const { return reloads_; }
     pim::RibView& rib_view() { return rib_view_; }
     pim::CounterSource& counter_source() { return counters_; }
@@ -113,11 +115,13 @@ class PimDaemon : private pim::PimObserver {
     std::optional<sys::PimSocket> sock_;
     std::unique_ptr<PimSocketTransmitter> tx_;
     std::unique_ptr<SysActions> actions_;
+    std::unique_ptr<PimSocketBeaconActions> beacon_actions_;
     SeededRandom rng_;
     sys::RibLookup rib_;
     NetlinkRibView rib_view_;
     KernelCounterSource counters_;
     std::unique_ptr<pim::PimCore> core_;
+    std::unique_ptr<BeaconService> beacons_;  // register beacons (beacon_wiring.hpp)
     sys::InterfaceSource ifsrc_;
     StaticMroutes statics_;
     sys::MembershipTable membership_;

@@ -66,11 +66,14 @@ def main() -> int:
         check(SRC in text and GROUP in text and "Packets" in text, f"r1 text form:\n{text}")
         stats = topo.r1.fanout("show ip pim statistics")
         check(stats["static_mroutes"]["installs"] >= 1, "statistics count the static install")
-        # A group without a static entry: the kernel asks pimd (NOCACHE upcall); nothing is installed for it.
+        # A group without a static entry and without receivers: the kernel asks pimd (NOCACHE upcall); nothing
+        # forwards it (PIM-SM may install a negative entry, no oifs, to stop the upcalls).
         topo.src.mcast_send("239.1.1.2", "eth0", rate=50, count=10, ttl=8).result(timeout=10)
         poll(lambda: topo.r1.fanout("show ip pim statistics")["upcalls"]["nocache"] >= 1, timeout=5,
              what="r1 counts a NOCACHE upcall")
-        check(mroute(topo.r1, SRC, "239.1.1.2") is None, "NOCACHE for (198.18.1.2,239.1.1.2) counted, nothing installed")
+        neg = mroute(topo.r1, SRC, "239.1.1.2")
+        check(neg is None or (neg["oifs"] == [] and neg["flags"] == ""),
+              f"NOCACHE for (198.18.1.2,239.1.1.2) counted; at most a negative entry from PIM-SM ({neg})")
         check(daemons["r1"].stop() == 0, "r1's pimd exits 0 on SIGTERM")
         cache = topo.r1.run("cat", "/proc/net/ip_mr_cache").stdout.strip().splitlines()
         check(len(cache) <= 1, f"r1's MFC entry is gone after pimd stopped ({cache})")

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "pimd/core_adapters.hpp"
 #include "pimd/pimd_config.hpp"
 
 namespace fanout::pimd {
@@ -49,6 +50,11 @@ TEST(PimdConfig, DocumentedExampleSetsEveryKey) {
     ASSERT_EQ(c.static_mroutes.size(), 1u);
     EXPECT_EQ(c.static_mroutes[0].oifs, std::vector<std::string>{"eth1"});
     EXPECT_EQ(c.kernel_table(), kDefaultMrouteTableId);
+    // rp: and spt-switchover: reach the core's configuration.
+    ASSERT_EQ(c.pim.rp_set.static_rps.size(), 1u);
+    EXPECT_EQ(c.pim.rp_set.static_rps[0].rp, *Ipv4Address::parse("198.18.255.2"));
+    EXPECT_EQ(c.pim.rp_set.ssm_ranges, std::vector<Ipv4Prefix>{addr::kDefaultSsm});
+    EXPECT_EQ(c.pim.spt_threshold.mode, pim::SptThresholdMode::kImmediate);
 }
 
 TEST(PimdConfig, EmptyFileHasDefaults) {
@@ -255,6 +261,7 @@ TEST(PimdConfig, RunningConfigRoundTrips) {
     PimdConfig c = r.value();
     c.daemon.debug = {LogCategory::kPacket, LogCategory::kKernel};
     c.spt = {SptSwitchover::Mode::kThreshold, 512};
+    c.pim.spt_threshold = to_spt_threshold(c.spt);
     std::string yaml = render_running_config(c);
     auto back = parse_pimd_config(yaml, c.file);
     ASSERT_TRUE(back.ok()) << back.error().to_string() << "\n" << yaml;

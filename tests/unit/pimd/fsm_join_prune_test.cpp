@@ -518,6 +518,42 @@ TEST_F(FsmTest, UpRptNotPrunedSeeJoinCancelsTheOverride) {
     EXPECT_FALSE(has(take(), true, JpEntryKind::kSGRpt, kUp)) << "someone else overrode it";
 }
 
+TEST_F(FsmTest, UpRptNotPrunedSeePruneSGOverridesWithJoinSGRpt) {
+    hello(2, kUp2, 13);
+    members(FilterMode::kExclude);
+    take();
+    jp(2, kUp2, kUp, {}, {sg()});  // See Prune(S,G) to RPF'(S,G,rpt): OT = min(OT, t_override)
+    EXPECT_EQ(us_state("(S,G,rpt)"), "NotPruned");
+    ASSERT_TRUE(us("(S,G,rpt)")->join_timer_ms);
+    EXPECT_LE(*us("(S,G,rpt)")->join_timer_ms, 2500);
+    timers.advance(2500ms);
+    EXPECT_TRUE(has(take(), true, JpEntryKind::kSGRpt, kUp));
+}
+
+TEST_F(FsmTest, UpRptNotPrunedPruneDesiredTrueSendsPruneAndCancelsTheOverride) {
+    hello(2, kUp2, 13);
+    down({star_g()}, {});
+    take();
+    jp(2, kUp2, kUp, {}, {sg(true)});  // NP with the Override Timer running
+    EXPECT_EQ(us_state("(S,G,rpt)"), "NotPruned");
+    down({star_g()}, {sg(true)});  // our only (*,G) olist interface prunes S: PruneDesired(S,G,rpt)
+    timers.advance(0ms);
+    EXPECT_EQ(us_state("(S,G,rpt)"), "Pruned");
+    EXPECT_TRUE(has(take(), false, JpEntryKind::kSGRpt, kUp));
+    timers.advance(3s);
+    EXPECT_FALSE(has(take(), true, JpEntryKind::kSGRpt, kUp)) << "the Override Timer was cancelled";
+}
+
+TEST_F(FsmTest, UpSGGenIdChangeResendsJoinWithinTOverride) {
+    down({sg()}, {});
+    take();
+    timers.advance(10s);
+    hello(2, kUp, 77);
+    EXPECT_LE(*us("(S,G)")->join_timer_ms, 2500);
+    timers.advance(2500ms);
+    EXPECT_TRUE(has(take(), true, JpEntryKind::kSG, kUp));
+}
+
 // ---- Assert wired into the machines (4.5.4 "RPF'(*,G) changes due to an Assert", 4.6.1 "Receive Join(S,G)")
 // ----
 

@@ -312,5 +312,59 @@ TEST(LocalMembershipTest, ApplyRecordsAndRemoval) {
     EXPECT_TRUE(m.groups().empty());
 }
 
+TEST_F(Macros, CouldAssertSGRows) {
+    star_join(5);
+    sg_join(6);
+    member(4, FilterMode::kInclude, {kS});  // pim_include(S,G) = {4}
+    rpt(7, RptPruned{});
+    star_join(7);  // joins(*,G) (-) prunes(S,G,rpt): 7 pruned
+    EXPECT_FALSE(could_assert_sg(in(), kSG, 5)) << "SPTbit(S,G) FALSE";
+    tib.get_or_create(kSG, t.now()).spt_bit = true;
+    EXPECT_TRUE(could_assert_sg(in(), kSG, 5));
+    EXPECT_TRUE(could_assert_sg(in(), kSG, 6));
+    EXPECT_TRUE(could_assert_sg(in(), kSG, 4));
+    EXPECT_FALSE(could_assert_sg(in(), kSG, 7));
+    EXPECT_FALSE(could_assert_sg(in(), kSG, 8));
+    sg_join(3);
+    EXPECT_FALSE(could_assert_sg(in(), kSG, 3)) << "RPF_interface(S)";
+    asserts.star_g[5] = kOther;  // (-) lost_assert(*,G)
+    EXPECT_FALSE(could_assert_sg(in(), kSG, 5));
+}
+
+TEST_F(Macros, AssertTrackingDesiredSGRows) {
+    star_join(5);
+    EXPECT_TRUE(assert_tracking_desired_sg(in(), kSG, 5)) << "joins(*,G), no SPTbit needed";
+    member(4, FilterMode::kInclude, {kS});  // local_receiver_include(S,G,4), DR on 4
+    EXPECT_TRUE(assert_tracking_desired_sg(in(), kSG, 4));
+    member(9, FilterMode::kInclude, {kS});  // not DR on 9
+    EXPECT_FALSE(assert_tracking_desired_sg(in(), kSG, 9));
+    asserts.sg[9] = kMe;
+    EXPECT_TRUE(assert_tracking_desired_sg(in(), kSG, 9)) << "AssertWinner(S,G,I) == me";
+    // RPF_interface(S) == I AND JoinDesired(S,G) (immediate_olist(S,G) = {4} is not empty).
+    EXPECT_TRUE(assert_tracking_desired_sg(in(), kSG, 3));
+    // RPF_interface(RP(G)) == I AND JoinDesired(*,G) AND SPTbit FALSE.
+    EXPECT_TRUE(assert_tracking_desired_sg(in(), kSG, 2));
+    tib.get_or_create(kSG, t.now()).spt_bit = true;
+    EXPECT_FALSE(assert_tracking_desired_sg(in(), kSG, 2));
+}
+
+TEST_F(Macros, CouldAssertAndTrackingStarGRows) {
+    star_join(5);
+    member(1, FilterMode::kExclude);
+    EXPECT_TRUE(could_assert_star_g(in(), kG, 5));
+    EXPECT_TRUE(could_assert_star_g(in(), kG, 1));
+    EXPECT_FALSE(could_assert_star_g(in(), kG, 6));
+    star_join(2);
+    EXPECT_FALSE(could_assert_star_g(in(), kG, 2)) << "RPF_interface(RP(G))";
+    EXPECT_TRUE(assert_tracking_desired_star_g(in(), kG, 2)) << "RPF_interface(RP(G)) AND RPTJoinDesired(G)";
+    member(9, FilterMode::kExclude);  // not DR on 9: not in pim_include(*,G)
+    EXPECT_FALSE(could_assert_star_g(in(), kG, 9));
+    EXPECT_FALSE(assert_tracking_desired_star_g(in(), kG, 9));
+    asserts.star_g[9] = kMe;
+    EXPECT_TRUE(assert_tracking_desired_star_g(in(), kG, 9));
+    router.rp_addr.reset();
+    EXPECT_FALSE(could_assert_star_g(in(), kG, 5)) << "no RP(G)";
+}
+
 }  // namespace
 }  // namespace fanout::pim

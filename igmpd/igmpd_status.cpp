@@ -213,6 +213,7 @@ json to_json(const IgmpStatisticsView& v) {
                    {"malformed", v.socket.malformed},
                    {"filtered", v.socket.filtered},
                    {"receive_errors", v.socket.receive_errors},
+                   {"kernel_drops", v.socket.kernel_drops},
                    {"sent", v.socket.sent},
                    {"send_errors", v.socket.send_errors}};
     return j;

@@ -83,6 +83,16 @@ Result<Unit, SocketError> set_int_option(int fd, int level, int name, int value,
     return Unit{};
 }
 
+void tune_receive_buffer(int fd) {
+    int bytes = kControlSocketRcvbufBytes;
+    if (::setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &bytes, sizeof(bytes)) != 0) {
+        // Not privileged: the kernel caps SO_RCVBUF at net.core.rmem_max; best effort.
+        (void)::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof(bytes));
+    }
+    int on = 1;
+    (void)::setsockopt(fd, SOL_SOCKET, SO_RXQ_OVFL, &on, sizeof(on));
+}
+
 PacketReader::Status PacketReader::read_one(int fd, RxPacket& out, RawSocketCounters& counters) {
     alignas(cmsghdr) std::array<char, CMSG_SPACE(sizeof(in_pktinfo)) + CMSG_SPACE(sizeof(uint32_t)) * 2>
         ctrl{};
@@ -115,6 +125,13 @@ PacketReader::Status PacketReader::read_one(int fd, RxPacket& out, RawSocketCoun
                 std::memcpy(&info, CMSG_DATA(c), sizeof(info));
                 ifindex = info.ipi_ifindex;
                 have_pktinfo = true;
+            } else if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SO_RXQ_OVFL &&
+                       c->cmsg_len >= CMSG_LEN(sizeof(uint32_t))) {
+                uint32_t total = 0;
+                std::memcpy(&total, CMSG_DATA(c), sizeof(total));
+                uint32_t& last = ovfl_last_[fd];
+                counters.kernel_drops += total - last;  // cumulative per socket; unsigned wrap is fine
+                last = total;
             }
         }
     }
@@ -153,6 +170,7 @@ Result<Unit, SocketError> IgmpSocket::add_interface(int ifindex) {
     if (::setsockopt(fd, SOL_SOCKET, SO_BINDTOIFINDEX, &ifindex, sizeof(ifindex)) != 0) {
         return make_err(sys_error("SO_BINDTOIFINDEX " + ifname_of(ifindex)));
     }
+    tune_receive_buffer(fd);
     struct IntOpt {
         int name;
         int value;
@@ -191,6 +209,7 @@ void IgmpSocket::remove_interface(int ifindex) {
     auto it = per_if_.find(ifindex);
     if (it == per_if_.end()) return;
     ::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, it->second.get(), nullptr);
+    reader_->forget(it->second.get());
     per_if_.erase(it);
 }
 
@@ -270,6 +289,7 @@ Result<PimSocket, SocketError> PimSocket::open(Options options) {
     for (const auto& o : opts) {
         if (auto r = set_int_option(fd, IPPROTO_IP, o.name, o.value, o.what); !r) return make_err(r.error());
     }
+    tune_receive_buffer(fd);
     PimSocket s;
     s.sock_ = std::move(sock.value());
     s.reader_ = std::make_unique<PacketReader>(options.buffer_bytes);

@@ -36,6 +36,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -66,6 +67,7 @@ struct RawSocketCounters {
     uint64_t malformed = 0;       // shorter than an IPv4 header, bad version/IHL, or no IP_PKTINFO: dropped
     uint64_t filtered = 0;        // dropped by policy (local source, interface not enabled)
     uint64_t receive_errors = 0;  // recvmsg failures other than EAGAIN/EINTR
+    uint64_t kernel_drops = 0;  // dropped by the kernel before we read them (socket buffer full, SO_RXQ_OVFL)
     uint64_t sent = 0;
     uint64_t send_errors = 0;
 };
@@ -73,6 +75,13 @@ struct RawSocketCounters {
 constexpr size_t kDefaultReceiveBudget =
     256;  // packets per receive() call, so one socket cannot starve others
 constexpr size_t kDefaultReceiveBufferBytes = 65536;  // any IPv4 packet fits
+// Kernel socket receive buffer for control-plane sockets: absorbs report floods and bursts of
+// J/P while the loop is busy (the default ~208 KB holds only a few hundred small packets).
+constexpr int kControlSocketRcvbufBytes = 4 * 1024 * 1024;
+
+// A large receive buffer (SO_RCVBUFFORCE as root, else SO_RCVBUF up to rmem_max) and SO_RXQ_OVFL, so that
+// packets the kernel drops on a full buffer are counted (RawSocketCounters::kernel_drops).
+void tune_receive_buffer(int fd);
 
 // The receive engine shared by both sockets: one reusable buffer, recvmsg with IP_PKTINFO, strict length
 // checks.
@@ -82,9 +91,12 @@ class PacketReader {
     enum class Status { kPacket, kDropped, kEmpty, kError };
     // Reads one datagram from fd into out. kDropped: one datagram consumed and discarded (counted).
     Status read_one(int fd, RxPacket& out, RawSocketCounters& counters);
+    // Forget a socket's SO_RXQ_OVFL baseline (when the socket is closed).
+    void forget(int fd) { ovfl_last_.erase(fd); }
 
   private:
     std::vector<uint8_t> buf_;
+    std::unordered_map<int, uint32_t> ovfl_last_;  // per fd: the last cumulative SO_RXQ_OVFL value
 };
 
 // Per-interface raw IGMP sockets behind one epoll fd.

@@ -149,6 +149,40 @@ TEST_F(RawLab, TooLargePacketsAreCountedAsTruncatedAndDropped) {
     EXPECT_TRUE(truncated);
 }
 
+// A report flood larger than the socket buffer: the kernel drops the excess, and SO_RXQ_OVFL makes those
+// drops visible (kernel_drops) on the next packet that gets through. Without it a flood loses reports
+// silently.
+TEST_F(RawLab, KernelDropsOnAFullReceiveBufferAreCounted) {
+    auto router = IgmpSocket::open();
+    ASSERT_TRUE(router.ok());
+    ASSERT_TRUE(router->add_interface(r0_).ok());
+    auto host = host_->inside([] { return IgmpSocket::open(); });
+    ASSERT_TRUE(host.ok());
+    ASSERT_TRUE(host_->inside([&] { return host->add_interface(h0_); }).ok());
+    // Make sure the path works before the flood (link setup races).
+    auto first = exchange([&] { ASSERT_TRUE(host->send(h0_, addr::kIgmpV3Reports, igmpv3_report()).ok()); },
+                          [&] { return router->receive(); });
+    ASSERT_FALSE(first.empty());
+    const uint64_t kFlood = 40000;
+    for (uint64_t i = 0; i < kFlood; ++i)
+        (void)host->send(h0_, addr::kIgmpV3Reports, igmpv3_report());
+    uint64_t drained = 0;
+    for (;;) {
+        auto got = router->receive(4096);
+        if (got.empty()) break;
+        drained += got.size();
+    }
+    // The next packet that is queued carries the socket's cumulative drop count.
+    bool counted = wait_until([&] {
+        EXPECT_TRUE(host->send(h0_, addr::kIgmpV3Reports, igmpv3_report()).ok());
+        drained += router->receive().size();
+        return router->counters().kernel_drops > 0;
+    });
+    EXPECT_TRUE(counted) << "drained " << drained << " of " << kFlood;
+    EXPECT_GT(drained, 1000u) << "the enlarged receive buffer should hold thousands of reports";
+    EXPECT_LE(router->counters().kernel_drops + drained, kFlood + 1000);
+}
+
 // Three joins per interface on 25 interfaces (75 > igmp_max_memberships = 20): only one socket per interface
 // makes this work. A v3 report on the last interface arrives with that interface's ifindex.
 TEST(RawSockets, IgmpSocketWorksOnManyMoreInterfacesThanTheJoinLimitOfOneSocket) {

@@ -20,7 +20,8 @@ const SGKey kSg{Ipv4Address{148, 51, 120, 0}, Ipv4Address{233, 84, 178, 0}};
 class BeaconTshark : public ::testing::Test {
   protected:
     void SetUp() override {
-        if (!test::tshark_available()) GTEST_SKIP() << "tshark not installed";
+        ASSERT_TRUE(test::tshark_available())
+            << "tshark is missing: .ci/install-deps installs it (the cross-check never skips)";
     }
     test::TsharkRow dissect(const std::string& tag, const std::vector<uint8_t>& pkt,
                             const std::vector<std::string>& fields) {

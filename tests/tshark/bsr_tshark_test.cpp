@@ -41,7 +41,8 @@ Bytes ipv4_pim(Ipv4Address src, Ipv4Address dst, uint8_t ttl, std::span<const ui
 class BsrTshark : public ::testing::Test {
   protected:
     void SetUp() override {
-        if (!test::tshark_available()) GTEST_SKIP() << "tshark not installed";
+        ASSERT_TRUE(test::tshark_available())
+            << "tshark is missing: .ci/install-deps installs it (the cross-check never skips)";
     }
 };
 

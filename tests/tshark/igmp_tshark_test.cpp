@@ -50,7 +50,8 @@ const std::vector<std::string> kFields = {"ip.src",
 class IgmpTshark : public ::testing::Test {
   protected:
     void SetUp() override {
-        if (!test::tshark_available()) GTEST_SKIP() << "tshark not installed";
+        ASSERT_TRUE(test::tshark_available())
+            << "tshark is missing: .ci/install-deps installs it (the cross-check never skips)";
     }
 
     // Encodes each message from src in an IPv4 packet to its RFC destination and dissects them all.

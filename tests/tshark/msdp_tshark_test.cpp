@@ -84,7 +84,8 @@ const std::vector<std::string> kFields = {"msdp.type",
 class MsdpTshark : public ::testing::Test {
   protected:
     void SetUp() override {
-        if (!test::tshark_available()) GTEST_SKIP() << "tshark not installed";
+        ASSERT_TRUE(test::tshark_available())
+            << "tshark is missing: .ci/install-deps installs it (the cross-check never skips)";
     }
 };
 

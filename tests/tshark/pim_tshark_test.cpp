@@ -42,7 +42,8 @@ Bytes ipv4(Ipv4Address src, Ipv4Address dst, uint8_t ttl, std::span<const uint8_
 class PimTshark : public ::testing::Test {
   protected:
     void SetUp() override {
-        if (!test::tshark_available()) GTEST_SKIP() << "tshark not installed";
+        ASSERT_TRUE(test::tshark_available())
+            << "tshark is missing: .ci/install-deps installs it (the cross-check never skips)";
     }
 
     // Dissects one packet; fails the test when tshark gives no row.

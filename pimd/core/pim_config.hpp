@@ -101,6 +101,16 @@ struct PimConfig {
     // Register_Suppression_Time and Register_Probe_Time (4.11).
     Duration register_suppression_time = std::chrono::seconds(60);
     Duration register_probe_time = std::chrono::seconds(5);
+    // Register path (4.4.1 / 4.4.2, register_dr.hpp / register_rp.hpp): the outer source of Registers (used
+    // only when it is one of our addresses), the DR's per-(S,G) limit on encapsulated Registers (pps 0 =
+    // unlimited), the RP's accept filter (empty = everything) and its per-sender rate limit.
+    std::optional<Ipv4Address> register_source;
+    uint32_t register_rate_limit_pps = 1000;
+    uint32_t register_rate_limit_burst = 200;
+    std::vector<Ipv4Prefix> accept_register_sources;
+    std::vector<Ipv4Prefix> accept_register_groups;
+    uint32_t register_rp_rate_limit_pps = 0;
+    uint32_t register_rp_rate_limit_burst = 100;
 
     // PIM-SM (RFC 7761 4.7, 4.8): static RPs and the SSM range.
     RpSetConfig rp_set;

@@ -20,6 +20,10 @@ PimCore::PimCore(PimConfig config, TimerService& timers, Random& rng, PimActions
     sparse_ = std::make_unique<SparseMode>(*this);
     handlers_.set(packet::PimType::kJoinPrune,
                   [this](const PimRxContext& c) { return sparse_->receive_join_prune(c); });
+    handlers_.set(packet::PimType::kRegister,
+                  [this](const PimRxContext& c) { return sparse_->receive_register(c); });
+    handlers_.set(packet::PimType::kRegisterStop,
+                  [this](const PimRxContext& c) { return sparse_->receive_register_stop(c); });
     add_observer(sparse_.get());
 }
 

@@ -13,7 +13,11 @@ SparseMode::SparseMode(PimCore& core)
       tracker_(rib_proxy_),
       mfc_(core.actions()),
       tx_(core),
-      assert_(core, tracker_, static_cast<AssertMacros&>(*this), static_cast<AssertListener&>(*this)) {
+      assert_(core, tracker_, static_cast<AssertMacros&>(*this), static_cast<AssertListener&>(*this)),
+      register_dr_(static_cast<RegisterHost&>(*this), core.timers(), core.rng(), core.actions(),
+                   register_dr_config(core.config())),
+      register_rp_(static_cast<RegisterHost&>(*this), core.timers(), core.actions(),
+                   register_rp_config(core.config())) {
     set_asserts(&assert_view_);
 }
 
@@ -59,11 +63,9 @@ std::optional<Ipv4Address> SparseMode::mrib_neighbor(Ipv4Address x) const {
     return n->primary_address;
 }
 
+// DirectlyConnected(S): on the subnet of a PIM or IGMP interface (register_dr.hpp), for 4.2 and 4.4 alike.
 bool SparseMode::directly_connected(Ipv4Address s) const {
-    for (const auto& [ifindex, pif] : core_.interfaces())
-        for (const auto& a : pif->link().addresses)
-            if (a.subnet().contains(s)) return true;
-    return false;
+    return pim::directly_connected(core_, s);
 }
 
 // ---- AssertMacros (RFC 7761 4.6.1, 4.6.2; the formulas are quoted in macros.cpp) ----
@@ -167,6 +169,7 @@ void SparseMode::handle(const RouteChanged& ev) {
 void SparseMode::config_changed() {
     RpSet before = rp_set_;
     rp_set_.set_config(core_.config().rp_set);
+    apply_register_config();
     recompute_all();
     finish();
 }
@@ -174,6 +177,7 @@ void SparseMode::config_changed() {
 // ---- observers ----
 
 void SparseMode::on_interface_up(const PimInterface&) {
+    ensure_register_vif();
     recompute_all();
     finish();
 }
@@ -290,6 +294,7 @@ void SparseMode::recompute_group_once(Ipv4Address group) {
         update_upstream_sg_rpt(SGKey{s, group});
     }
     tib_.collect_group(group);
+    register_dr_.group_changed(group);  // CouldRegister / RP(G) after KAT, RP, DR, RPF changes (4.4.1)
     update_forwarding(group);
     sync_tracking(group);
     for (auto s : tib_.sources_of(group))

@@ -18,6 +18,14 @@
 // Assert::join_received, and every re-evaluation of a group re-evaluates its assert entries (route, RP and
 // neighbor changes: all of them). Assert changes that happen while a group is being re-evaluated are queued
 // and handled once it is done (no re-entrant recompute), at the latest by finish().
+//
+// Register (4.4, sparse_mode_register.cpp): RegisterDr and RegisterRp are members and SparseMode is their
+// RegisterHost. Every re-evaluation of a group re-evaluates the DR register machines of the group (KAT
+// start/expiry, RP, DR and RPF changes all re-evaluate groups) before the forwarding entries are computed:
+// desired_entry() adds the register VIF to the (S,G) olist while register_vif_wanted(S,G). At the RP the
+// (S,G) entry's iif is the register VIF (the kernel re-injects decapsulated Registers there) until the
+// SPTbit is set. WHOLEPKT upcalls go to RegisterDr::whole_packet. The register VIF is added when the first
+// PIM interface comes up.
 #pragma once
 
 #include <cstdint>
@@ -41,6 +49,8 @@
 #include "pimd/core/mfc_sync.hpp"
 #include "pimd/core/pim_dispatch.hpp"
 #include "pimd/core/pim_observer.hpp"
+#include "pimd/core/register_dr.hpp"
+#include "pimd/core/register_rp.hpp"
 #include "pimd/core/rib_view.hpp"
 #include "pimd/core/rp_set.hpp"
 #include "pimd/core/rpf_tracker.hpp"
@@ -80,10 +90,15 @@ struct KernelFlow {
     TimerHandle recheck;  // negative entries: removed when it fires
 };
 
+// The register modules' settings out of the router configuration (sparse_mode_register.cpp).
+RegisterDrConfig register_dr_config(const PimConfig& c);
+RegisterRpConfig register_rp_config(const PimConfig& c);
+
 class SparseMode final : public PimObserver,
                          private RouterView,
                          private AssertMacros,
-                         private AssertListener {
+                         private AssertListener,
+                         private RegisterHost {
   public:
     explicit SparseMode(PimCore& core);
     ~SparseMode() override;
@@ -96,12 +111,21 @@ class SparseMode final : public PimObserver,
     void handle(const RouteChanged& ev);
     void handle(const KernelUpcall& ev);
     void config_changed();
-    // Samples the kernel counters of every forwarded (S,G) (KAT, SPT threshold); wiring or timer driven.
+    // Register (4.4.1 Register-Stop at the DR, 4.4.2 Register at the RP).
+    RxOutcome receive_register(const PimRxContext& ctx);
+    RxOutcome receive_register_stop(const PimRxContext& ctx);
+    // Samples the kernel counters of every forwarded (S,G) (KAT, SPT threshold). Runs every
+    // kTrafficSampleInterval once a counter source is set (set_counter_source), or when called.
     void sample_traffic();
+    // MSDP (RFC 3618 section 6, sparse_mode_msdp.cpp): an SA-learned (S,G) for a group with (*,G) receivers:
+    // create (S,G) marked M with its KeepaliveTimer running, so JoinDesired(S,G) joins toward S; active =
+    // false when the SA left the cache (the mark is cleared; the KAT then runs out unless data keeps it).
+    void msdp_sa_learned(const SGKey& sg, bool active);
+    static constexpr Duration kTrafficSampleInterval = std::chrono::seconds(2);
 
     // Wiring.
     void set_rib(RibView* rib) { rib_proxy_.target = rib; }
-    void set_counter_source(CounterSource* c) { counters_source_ = c; }
+    void set_counter_source(CounterSource* c);
     void set_asserts(const AssertQuery* a) { asserts_ = a ? a : &no_asserts_; }
     size_t flush_mfc(size_t budget) { return mfc_.flush(budget); }
 
@@ -123,7 +147,9 @@ class SparseMode final : public PimObserver,
     const SparseModeCounters& counters() const { return counters_; }
     const Assert& asserts() const { return assert_; }
     const JoinPruneTxCounters& tx_counters() const { return tx_.counters(); }
-    MacroInputs macro_inputs() const { return MacroInputs{tib_, members_, *asserts_, *this}; }
+    const RegisterDr& register_dr() const { return register_dr_; }
+    const RegisterRp& register_rp() const { return register_rp_; }
+    MacroInputs macro_inputs() const override { return MacroInputs{tib_, members_, *asserts_, *this}; }
     const RouterView& router_view() const { return *this; }
     TimePoint now() const;
 
@@ -152,7 +178,16 @@ class SparseMode final : public PimObserver,
     bool is_local_address(Ipv4Address a) const override;
     int rpf_interface(Ipv4Address x) const override;
     std::optional<Ipv4Address> mrib_neighbor(Ipv4Address x) const override;
-    bool directly_connected(Ipv4Address s) const override;
+    bool directly_connected(Ipv4Address s) const override;  // RouterView and RegisterHost
+
+    // RegisterHost (sparse_mode_register.cpp).
+    std::optional<RpfRoute> unicast_route(Ipv4Address dst) override;
+    std::optional<Ipv4Address> interface_address(int ifindex) const override;
+    void register_vif_changed(const SGKey& sg) override;
+    void register_learned(const SGKey& sg, std::optional<Duration> keepalive) override;
+    void apply_register_config();
+    void ensure_register_vif();
+    bool i_am_rp(Ipv4Address group) const;
 
     // AssertMacros (4.6.1, 4.6.2; rp() above serves both).
     bool could_assert(const SGKey& sg, int ifindex) const override;
@@ -207,6 +242,8 @@ class SparseMode final : public PimObserver,
     std::optional<MfcEntry> desired_entry(const SGKey& sg) const;
     void update_sptbit(const SGKey& sg, int iif);
     void restart_keepalive(SGEntry& e);
+    void restart_keepalive(SGEntry& e, Duration period);
+    void schedule_sampling();
     void keepalive_expired(const SGKey& sg);
     void nocache(const KernelUpcall& ev);
     void wrongvif(const KernelUpcall& ev);
@@ -224,7 +261,7 @@ class SparseMode final : public PimObserver,
                     std::string_view to, std::string_view event);
     void unexpected(const char* machine, const std::string& key, int ifindex, std::string_view state,
                     std::string_view event);
-    bool is_ssm(Ipv4Address group) const { return rp_set_.is_ssm(group); }
+    bool is_ssm(Ipv4Address group) const override { return rp_set_.is_ssm(group); }
     uint16_t holdtime() const;
 
     struct RibProxy final : RibView {
@@ -255,6 +292,9 @@ class SparseMode final : public PimObserver,
     // Assert (4.6), after everything it reads; destroyed first.
     Assert assert_;
     AssertQueryView assert_view_{assert_};
+    // Register (4.4): after the TIB they read; destroyed before it.
+    RegisterDr register_dr_;
+    RegisterRp register_rp_;
     int busy_ = 0;                                 // > 0 while groups are being re-evaluated
     std::set<Ipv4Address> assert_changed_groups_;  // queued by AssertListener while busy
 };

@@ -18,6 +18,14 @@
 // JoinDesired(S,G) true: the (S,G) Join toward S. WRONGVIF: data arrived on another interface; when it is
 // RPF_interface(S), Update_SPTbit(S,G,iif) may set the SPTbit, which switches the iif and makes
 // PruneDesired(S,G,rpt) true: the (S,G,rpt) Prune toward the RP.
+//
+// Register (4.4): at the DR, while register_vif_wanted(S,G) (CouldRegister and the register machine in
+// Join) the entry's iif is RPF_interface(S) and the register VIF is an oif, so the kernel hands each packet
+// up as WHOLEPKT (RegisterDr::whole_packet encapsulates it). At the RP (RP(G) is one of our addresses) the
+// shared-tree iif is the register VIF: the kernel decapsulates data Registers and re-injects the inner
+// packet there (shared/LINUX-MROUTE.md); sources the accept filter refuses get a negative entry. Native
+// traffic on RPF_interface(S) is then a WRONGVIF upcall that sets the SPTbit (Update_SPTbit), which moves
+// the iif to RPF_interface(S); the next Register is answered with a Register-Stop (register_rp.hpp).
 #include "common/core/log.hpp"
 #include "pimd/core/pim_core.hpp"
 #include "pimd/core/sparse_mode.hpp"
@@ -38,19 +46,25 @@ std::optional<MfcEntry> SparseMode::desired_entry(const SGKey& sg) const {
     const auto rp_addr = rp(sg.group);
     const bool rpt_state =
         !is_ssm(sg.group) && rp_addr && (tib_.find(StarGKey{sg.group}) || tib_.find_rpt(sg));
+    const bool registering = e && register_dr_.register_vif_wanted(sg);
+    const auto register_vif = core_.vifs().register_vif();
     int iif = 0;
+    std::optional<int> iif_vif;
     IfSet oifs;
-    if (e && (e->spt_bit || !rpt_state)) {
+    if (e && (e->spt_bit || !rpt_state || registering)) {
         iif = rpf_interface(sg.source);
         oifs = inherited_olist_sg(in, sg);
     } else if (rpt_state) {
-        iif = rpf_interface(*rp_addr);
         oifs = inherited_olist_sg_rpt(in, sg);
+        if (!is_local_address(*rp_addr))
+            iif = rpf_interface(*rp_addr);
+        else if (register_rp_.accepts(sg))
+            iif_vif = register_vif;  // 4.4.2: decapsulated data enter on the register VIF
     }
     MfcEntry m;
     m.source = sg.source;
     m.group = sg.group;
-    auto iif_vif = iif ? core_.vifs().vif_of(iif) : std::nullopt;
+    if (iif) iif_vif = core_.vifs().vif_of(iif);
     if (!iif_vif) {
         auto f = flows_.find(sg);
         if (f == flows_.end()) return std::nullopt;
@@ -62,6 +76,7 @@ std::optional<MfcEntry> SparseMode::desired_entry(const SGKey& sg) const {
         if (i == iif) continue;
         if (auto v = core_.vifs().vif_of(i)) m.set_oif(*v);
     }
+    if (registering && register_vif && *register_vif != m.iif_vif) m.set_oif(*register_vif);  // 4.4.1
     return m;
 }
 
@@ -113,9 +128,12 @@ void SparseMode::update_forwarding(Ipv4Address group) {
 }
 
 void SparseMode::restart_keepalive(SGEntry& e) {
+    restart_keepalive(e, core_.config().keepalive_period);
+}
+
+void SparseMode::restart_keepalive(SGEntry& e, Duration period) {
     const SGKey k = e.key;
-    e.keepalive =
-        TimerHandle(core_.timers(), core_.config().keepalive_period, [this, k] { keepalive_expired(k); });
+    e.keepalive = TimerHandle(core_.timers(), period, [this, k] { keepalive_expired(k); });
 }
 
 void SparseMode::keepalive_expired(const SGKey& sg) {
@@ -188,17 +206,38 @@ void SparseMode::handle(const KernelUpcall& ev) {
             finish();
             return;
         case KernelUpcallType::kWholePacket:
-            return;  // the register path (issue #6)
+            register_dr_.whole_packet(ev);  // 4.4.1: encapsulate into a Register to RP(G)
+            return;
     }
 }
 
 // Counter samples (keepalive.hpp): traffic keeps the KAT running where 4.2 restarts it, and the kbit/s SPT
 // threshold decides CheckSwitchToSpt on the shared tree.
+void SparseMode::set_counter_source(CounterSource* c) {
+    counters_source_ = c;
+    schedule_sampling();
+}
+
+void SparseMode::schedule_sampling() {
+    if (!counters_source_) {
+        sample_timer_.cancel();
+        return;
+    }
+    sample_timer_ = TimerHandle(core_.timers(), kTrafficSampleInterval, [this] {
+        sample_traffic();
+        schedule_sampling();
+    });
+}
+
 void SparseMode::sample_traffic() {
     if (!counters_source_) return;
     std::vector<SGKey> keys;
     for (const auto& [k, f] : flows_)
         keys.push_back(k);
+    // An (S,G) installed before its first packet (an SSM join, or a Join that came first) never makes a
+    // NOCACHE upcall: only its counters show data arriving on RPF_interface(S) (4.2 KAT, 4.2.2 SPTbit).
+    for (const auto& k : programmed_)
+        if (!flows_.count(k)) keys.push_back(k);
     auto obs = traffic_.sample(*counters_source_, keys, now());
     std::set<Ipv4Address> groups;
     for (const auto& [sg, o] : obs) {

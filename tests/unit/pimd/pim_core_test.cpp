@@ -155,13 +155,15 @@ TEST_F(PimCoreTest, NeighborFoundBySecondaryAddress) {
     EXPECT_EQ(n->primary_address, ip(2));
 }
 
+// The register path (sparse_mode_register.cpp) adds the register VIF once PIM runs on an interface.
 TEST_F(PimCoreTest, RegisterVifAllocatedAfterInterfaces) {
     link_up();
-    auto r = core.add_register_vif();
-    ASSERT_TRUE(r);
-    EXPECT_EQ(r->vif_index, 1);
     ASSERT_EQ(actions.added.size(), 2u);
     EXPECT_EQ(actions.added[1].kind, VifKind::kRegister);
+    EXPECT_EQ(actions.added[1].vif_index, 1);
+    auto again = core.add_register_vif();
+    ASSERT_FALSE(again);
+    EXPECT_EQ(again.error(), VifError::kAlreadyExists);
     core.remove_register_vif();
     ASSERT_EQ(actions.deleted.size(), 1u);
     EXPECT_EQ(actions.deleted[0].vif_index, 1);

@@ -9,6 +9,7 @@
 
 #include "pimd/beacon_config_yaml.hpp"
 #include "pimd/core_adapters.hpp"
+#include "pimd/msdp_config_yaml.hpp"
 
 namespace fanout::pimd {
 
@@ -204,6 +205,8 @@ PimdConfig parse_root(ConfigObject& root, const std::string& file) {
     c.mroute_table = root.optional<uint32_t>("mroute-table", 0);
     parse_static_mroutes(root, c);
     c.beacons = parse_beacons_section(root);
+    c.anycast_rp = parse_anycast_rp_section(root);
+    c.msdp = parse_msdp_section(root, c.anycast_rp);
     // What the PIM-SM core consumes of the rp:, ssm-range: and spt-switchover: keys.
     c.pim.rp_set = to_rp_set_config(c);
     c.pim.spt_threshold = to_spt_threshold(c.spt);
@@ -296,6 +299,12 @@ std::string render_running_config(const PimdConfig& c) {
            << "    group: " << m.group.to_string() << "\n"
            << "    iif: " << m.iif << "\n"
            << "    oifs: " << flow_list(m.oifs) << "\n";
+    if (c.msdp)
+        os << "# msdp: " << c.msdp->peers.size() << " peers, local " << c.msdp->local_address.to_string()
+           << ", originator " << c.msdp->originator_address.to_string() << " (see show ip msdp peer)\n";
+    if (c.anycast_rp)
+        os << "# anycast-rp: " << c.anycast_rp->address.to_string() << " with "
+           << c.anycast_rp->members.size() << " members (see show ip pim anycast-rp)\n";
     if (!c.beacons.empty())
         os << "# beacons: " << c.beacons.size() << " configured in " << c.file
            << " (see show ip pim beacon)\n";

@@ -12,6 +12,7 @@
 //   mroute-table:      # kernel multicast routing table id (0: the default table)
 //   static-mroutes:    # list of {source, group, iif, oifs}: static kernel forwarding entries
 //   beacons:           # register beacons (pimd/beacon_config_yaml.hpp)
+//   msdp:, anycast-rp: # MSDP peers and the RFC 4610 anycast-RP set (pimd/msdp_config_yaml.hpp)
 //
 // Defaults are the RFC's (pimd/core/pim_config.hpp). rp, ssm-range and spt-switchover are kept here as
 // written (for `show running-config`) and also converted into pim.rp_set / pim.spt_threshold for the core.
@@ -25,7 +26,9 @@
 #include "common/core/ip.hpp"
 #include "common/core/result.hpp"
 #include "common/sys/config_yaml.hpp"
+#include "pimd/core/anycast_rp.hpp"
 #include "pimd/core/beacon/beacon_config.hpp"
+#include "pimd/core/msdp/msdp_config.hpp"
 #include "pimd/core/pim_config.hpp"
 
 namespace fanout::pimd {
@@ -70,6 +73,8 @@ struct PimdConfig {
     uint32_t mroute_table = 0;  // as written; kernel_table() maps 0 to 253
     std::vector<StaticMroute> static_mroutes;
     std::vector<pim::BeaconSpec> beacons;
+    std::optional<msdp::MsdpConfig> msdp;           // absent: MSDP off
+    std::optional<pim::AnycastRpConfig> anycast_rp;  // absent: no RFC 4610 register forwarding
 
     uint32_t kernel_table() const { return mroute_table == 0 ? kDefaultMrouteTableId : mroute_table; }
     const StaticMroute* find_static_mroute(const SGKey& key) const;

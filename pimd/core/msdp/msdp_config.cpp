@@ -5,6 +5,12 @@
 
 namespace fanout::msdp {
 
+Ipv4Address listen_address(const MsdpConfig& c) {
+    for (const auto& p : c.peers)
+        if (local_address_for(p, c.local_address) != c.local_address) return Ipv4Address();
+    return c.local_address;
+}
+
 std::vector<std::string> validate(const MsdpConfig& c) {
     std::vector<std::string> errors;
     if (!c.local_address.is_unicast()) errors.push_back("local address must be a unicast address");
@@ -23,8 +29,10 @@ std::vector<std::string> validate(const MsdpConfig& c) {
     std::set<Ipv4Address> seen;
     for (const auto& p : c.peers) {
         if (!p.address.is_unicast()) errors.push_back("peer " + p.address.to_string() + " is not unicast");
-        if (p.address == c.local_address)
+        if (p.address == local_address_for(p, c.local_address))
             errors.push_back("peer " + p.address.to_string() + " is the local address");
+        if (p.local_address && !p.local_address->is_unicast())
+            errors.push_back("peer " + p.address.to_string() + ": local address must be unicast");
         if (!seen.insert(p.address).second)
             errors.push_back("peer " + p.address.to_string() + " configured twice");
         if (p.mesh_group && p.mesh_group->empty())

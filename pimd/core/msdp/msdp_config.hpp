@@ -49,14 +49,21 @@ struct MsdpSaFilter {
 };
 
 struct MsdpPeerConfig {
-    Ipv4Address address;                    // the peer's address (TCP endpoint)
-    std::optional<std::string> mesh_group;  // RFC 3618 10.2
-    std::string md5_password;               // TCP_MD5SIG (RFC 2385) when not empty
-    size_t sa_limit = 0;                    // max SA-cache entries learned from this peer; 0 = no limit
+    Ipv4Address address;                       // the peer's address (TCP endpoint)
+    std::optional<Ipv4Address> local_address;  // connect source for this peer (default: the global one)
+    std::string description;                   // free text, shown by `show ip msdp peer`
+    std::optional<std::string> mesh_group;     // RFC 3618 10.2
+    std::string md5_password;                  // TCP_MD5SIG (RFC 2385) when not empty
+    size_t sa_limit = 0;                       // max SA-cache entries learned from this peer; 0 = no limit
     MsdpSaFilter sa_filter_in;
     MsdpSaFilter sa_filter_out;
     bool operator==(const MsdpPeerConfig&) const = default;
 };
+
+// The TCP endpoint address used with peer p: its own local address when set, else the global one.
+inline Ipv4Address local_address_for(const MsdpPeerConfig& p, Ipv4Address global) {
+    return p.local_address.value_or(global);
+}
 
 struct MsdpTimers {
     Duration keepalive = std::chrono::seconds(60);         // 5.4
@@ -80,6 +87,9 @@ struct MsdpConfig {
     size_t max_tlvs_per_rx = 1024;
     bool operator==(const MsdpConfig&) const = default;
 };
+
+// The address to listen on: the global local address, or 0.0.0.0 when some peer uses another local address.
+Ipv4Address listen_address(const MsdpConfig& config);
 
 // Problems that make the configuration unusable, one line each (empty: valid).
 std::vector<std::string> validate(const MsdpConfig& config);

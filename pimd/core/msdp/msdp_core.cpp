@@ -3,6 +3,8 @@
 // MSDP). See msdp_core.hpp for the rules as implemented.
 #include "pimd/core/msdp/msdp_core.hpp"
 
+#include <algorithm>
+
 #include "common/core/log.hpp"
 
 namespace fanout::msdp {
@@ -19,8 +21,44 @@ MsdpCore::MsdpCore(MsdpConfig config, TimerService& timers, MsdpActions& actions
           if (e.announced) pim_.on_sa_expired(e.sg);
       }) {
     for (const auto& pc : config_.peers)
-        peers_.emplace(pc.address, std::make_unique<MsdpPeer>(pc, config_, timers_, actions_,
-                                                              static_cast<MsdpPeerOwner&>(*this)));
+        add_peer(pc);
+}
+
+MsdpPeer& MsdpCore::add_peer(const MsdpPeerConfig& pc) {
+    auto p = std::make_unique<MsdpPeer>(pc, config_, timers_, actions_, static_cast<MsdpPeerOwner&>(*this));
+    return *peers_.insert_or_assign(pc.address, std::move(p)).first->second;
+}
+
+std::vector<Ipv4Address> MsdpCore::reconfigure(MsdpConfig next) {
+    const bool reset_all = next.local_address != config_.local_address || next.timers != config_.timers;
+    std::map<Ipv4Address, const MsdpPeerConfig*> wanted;
+    for (const auto& pc : next.peers)
+        wanted[pc.address] = &pc;
+    std::vector<Ipv4Address> reset;
+    for (auto it = peers_.begin(); it != peers_.end();) {
+        auto w = wanted.find(it->first);
+        if (!reset_all && w != wanted.end() && *w->second == it->second->config()) {
+            ++it;
+            continue;
+        }
+        reset.push_back(it->first);
+        it->second->disable();  // closes the session; peer_down flushes its SAs
+        if (listening_ && !it->second->config().md5_password.empty()) actions_.set_listen_md5(it->first, "");
+        it = peers_.erase(it);
+    }
+    const bool relisten = listen_address(next) != listen_address(config_);
+    config_ = std::move(next);  // in place: the remaining peers keep their reference to it
+    cache_.set_max_entries(config_.max_sa_cache);
+    if (relisten) listening_ = false;
+    for (const auto& pc : config_.peers) {
+        if (peers_.count(pc.address)) continue;
+        if (std::find(reset.begin(), reset.end(), pc.address) == reset.end()) reset.push_back(pc.address);
+        MsdpPeer& p = add_peer(pc);
+        if (listening_ && !pc.md5_password.empty()) actions_.set_listen_md5(pc.address, pc.md5_password);
+        p.enable();
+    }
+    if (!peers_.empty()) ensure_listening();
+    return reset;
 }
 
 MsdpCore::~MsdpCore() = default;
@@ -35,7 +73,7 @@ void MsdpCore::start() {
 void MsdpCore::ensure_listening() {
     if (listening_) return;
     listening_ = true;
-    actions_.listen(config_.local_address);
+    actions_.listen(listen_address(config_));
     for (const auto& pc : config_.peers)
         if (!pc.md5_password.empty()) actions_.set_listen_md5(pc.address, pc.md5_password);
 }

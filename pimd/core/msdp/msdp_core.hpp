@@ -64,6 +64,11 @@ class MsdpCore final : private MsdpPeerOwner {
     // Enables every configured peer and starts the SA-Advertisement timer.
     void start();
 
+    // Reload: applies the difference. An added, removed or changed peer is reset alone (its session closed,
+    // the SAs learned from it flushed); a changed local address or timer set resets every peer; the
+    // originator address and the cache bound apply to unchanged sessions at once. Returns the reset peers.
+    std::vector<Ipv4Address> reconfigure(MsdpConfig next);
+
     // From the TCP layer.
     void tcp_connected(Ipv4Address peer);
     // An incoming connection: true when taken; on false the wiring closes the socket.
@@ -93,6 +98,7 @@ class MsdpCore final : private MsdpPeerOwner {
   private:
     MsdpPeer* peer(Ipv4Address addr);
     void ensure_listening();
+    MsdpPeer& add_peer(const MsdpPeerConfig& pc);
     // MsdpPeerOwner
     void peer_listen_needed() override { ensure_listening(); }
     void peer_established(MsdpPeer& p) override;

@@ -151,7 +151,7 @@ TimerHandle MsdpPeer::connect_retry_timer() {
 
 void MsdpPeer::start_connect() {
     transition(Connecting{connect_retry_timer()}, MsdpPeerEvent::kConnectRetryExpired);
-    actions_.connect(config_.address, global_.local_address, config_.md5_password);
+    actions_.connect(config_.address, local(), config_.md5_password);
 }
 
 void MsdpPeer::become_established(MsdpPeerEvent why) {

@@ -137,7 +137,9 @@ class MsdpPeer {
     bool send_tlv(std::span<const uint8_t> tlv, size_t sa_entries = 0);
 
     MsdpPeerState state() const;
-    bool active() const { return global_.local_address < config_.address; }
+    // RFC 3618 section 4 / FRR: the lower address connects, the higher listens.
+    bool active() const { return local() < config_.address; }
+    Ipv4Address local() const { return local_address_for(config_, global_.local_address); }
     bool established() const { return state() == MsdpPeerState::kEstablished; }
     const MsdpPeerConfig& config() const { return config_; }
     Ipv4Address address() const { return config_.address; }

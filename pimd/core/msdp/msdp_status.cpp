@@ -17,7 +17,8 @@ std::vector<MsdpPeerStatus> peer_status(const MsdpCore& core) {
     for (const auto& [addr, p] : core.peers()) {
         MsdpPeerStatus s;
         s.peer = addr;
-        s.local = core.config().local_address;
+        s.local = p->local();
+        s.description = p->config().description;
         s.state = std::string(to_string(p->state()));
         s.role = p->active() ? "active" : "passive";
         s.uptime_s = secs(core.now() - p->state_since());

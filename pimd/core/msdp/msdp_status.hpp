@@ -22,6 +22,7 @@ struct MsdpPeerStatus {
     int64_t uptime_s = 0;  // time in the current state
     size_t sa_count = 0;   // SA-cache entries learned from this peer
     std::optional<std::string> mesh_group;
+    std::string description;
     bool md5 = false;
     std::string last_down_reason;
     int64_t hold_remaining_ms = 0;
@@ -81,6 +82,7 @@ void to_json(Json& j, const MsdpPeerStatus& s) {
              {"uptime_s", s.uptime_s},
              {"sa_count", s.sa_count},
              {"mesh_group", s.mesh_group ? Json(*s.mesh_group) : Json(nullptr)},
+             {"description", s.description},
              {"md5", s.md5},
              {"last_down_reason", s.last_down_reason},
              {"hold_remaining_ms", s.hold_remaining_ms},

@@ -45,6 +45,8 @@ class SaCache {
     size_t count_from(Ipv4Address peer) const;
     size_t size() const { return entries_.size(); }
     size_t max_entries() const { return max_entries_; }
+    // A new bound (reload): entries above it stay until they expire; new ones are refused meanwhile.
+    void set_max_entries(size_t n) { max_entries_ = n; }
     const std::map<SGKey, SaCacheEntry>& entries() const { return entries_; }
 
   private:

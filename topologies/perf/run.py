@@ -1,0 +1,303 @@
+#!/usr/bin/env python3
+"""Fanout lab performance runs (issue #5, "Performance"): numbers, printed as a table; not pass/fail timing tests.
+
+Topology: line3 (src - r1 - r2 - rcv, topologies/line3/topology.py), Fanout pimd on both routers, igmpd on r2's
+receiver link. The RP for 239.0.0.0/8 is r1 (198.18.255.1, on its lo), so every source is directly connected to
+the RP and no Register is needed: r1 (DR + RP) forwards on (S,G) state created from the NOCACHE upcall
+(DirectlyConnected(S), inherited (*,G) olist); r2 (last hop) switches to the SPT on the first packet
+(spt-switchover: immediate) and installs one MFC entry per (S,G).
+
+Runs (each prints its measurements; --only picks some):
+  burst     10,000 new (S,G) at once (100 spoofed sources x 100 groups, 20k pkt/s like the FRR reference) toward a
+            receiver joined to the 100 groups: time from the first packet sent until each router's
+            /proc/net/ip_mr_cache holds all 10,000 resolved entries, upcalls lost (pimd's SO_RXQ_OVFL count and
+            the kernel's socket drops in /proc/net/raw), NOCACHE upcalls seen, pimd VmRSS / VmHWM.
+  newsrc    a new source toward a joined receiver, 1000 pkt/s: of the first 100 datagrams, how many arrive
+            (the first-hop router's kernel queues up to 4 per unresolved entry and replays them on resolve).
+  latency   source already sending (10k pkt/s); the receiver joins: its IGMP report to the first data packet on
+            its link, from AF_PACKET kernel timestamps on the receiver's interface; median over --runs.
+
+Usage (root): python3 topologies/perf/run.py [--only burst,newsrc,latency] [--runs 20] [--json FILE]
+FANOUT_BUILD_DIR selects the build (default: build/ or the lab's default). Takes about 1-2 minutes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.dont_write_bytecode = True
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[1]
+sys.path.insert(0, str(REPO / "topologies"))
+sys.path.insert(0, str(REPO / "topologies" / "line3"))
+sys.path.insert(0, str(REPO / "topologies" / "demo"))
+
+from lab import Lab, poll  # noqa: E402
+from pimd_setup import neighbor_addresses, pimd_yaml  # noqa: E402
+import topology as line3  # noqa: E402
+
+AGENT = str(HERE / "agent.py")
+RP = "198.18.255.1"  # r1's loopback
+SOURCE_BASE = "198.18.1.10"  # spoofed sources on the src - r1 link
+BURST_GROUPS, BURST_SOURCES = 100, 100
+BURST_GROUP_BASE = "239.2.0.0"
+LATENCY_GROUP_BASE, SSM_LATENCY_GROUP_BASE = "239.4.0.", "232.4.0."
+
+
+def agent(node, *args, name: str):
+    """Starts agent.py in node; returns the Process (its log holds the JSON line)."""
+    return node.start(name, [sys.executable, AGENT, *[str(a) for a in args]])
+
+
+def result_of(proc, timeout: float) -> dict:
+    rc = proc.wait(timeout=timeout)
+    text = proc.log_text().strip().splitlines()
+    if rc != 0 or not text:
+        raise RuntimeError(f"{proc.name} exited {rc}: {proc.log_text()[-2000:]}")
+    return json.loads(text[-1])
+
+
+def pim_config(router: str, node) -> str:
+    ifs = {"eth0": {"hello-interval": "5s"}, "eth1": {"hello-interval": "5s"}}
+    if router == "r1":
+        ifs["lo"] = {}
+    else:
+        ifs["eth1"]["igmp"] = True
+    extra = (f"rp:\n  - address: {RP}\n    groups: [239.0.0.0/8]\nspt-switchover: immediate\n")
+    return pimd_yaml(node, ifs, extra=extra, log_level="warning")
+
+
+def igmpd_config(node) -> str:
+    run = Path(node.run_dir)
+    return ("daemon:\n"
+            f"  status-socket: {node.socket_path('igmpd')}\n"
+            f"  ipc-socket: {run / 'pimd-ipc.sock'}\n"
+            f"  pid-file: {run / 'igmpd.pid'}\n"
+            "  log-level: warning\n"
+            "interfaces:\n"
+            "  - name: eth1\n"
+            "    version: 3\n"
+            "    max-groups: 4096\n")
+
+
+def proc_status(pid: int) -> dict:
+    out = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        k, _, v = line.partition(":")
+        if k in ("VmRSS", "VmHWM"):
+            out[k] = int(v.split()[0]) // 1024  # MB
+    return out
+
+
+def raw_drops(node) -> int:
+    """Sum of the drops column of IGMP raw sockets (protocol 2) in the node: upcalls the kernel could not queue."""
+    text = node.run("cat", "/proc/net/raw").stdout.splitlines()[1:]
+    total = 0
+    for line in text:
+        cols = line.split()
+        if len(cols) >= 13 and cols[1].endswith(":0002"):
+            total += int(cols[-1])
+    return total
+
+
+def pim_stats(node) -> dict:
+    return node.fanout("show ip pim statistics")
+
+
+def setup(lab: Lab):
+    topo = line3.build(lab)
+    topo.rcv.sysctl(**{"net.ipv4.igmp_max_memberships": 1024, "net.core.optmem_max": 1 << 20})
+    igmpd = topo.r2.start_igmpd(igmpd_config(topo.r2))
+    daemons = {r.name: r.start_pimd(pim_config(r.name, r)) for r in topo.routers}
+    poll(lambda: neighbor_addresses(topo.r2, "eth0") == {"198.18.2.1"}, timeout=15, what="r1-r2 PIM adjacency")
+    return topo, daemons, igmpd
+
+
+def wait_joined(topo, groups: list[str]) -> None:
+    """igmpd on r2 told pimd about every group, then r1 (the RP) has (*,G) join state for each (`show ip pim
+    join`; pimd builds without it get 1 s for the Join/Prune to travel)."""
+    want = set(groups)
+    poll(lambda: want <= {m["group"] for m in topo.r2.fanout("show ip igmp-membership").get("memberships", [])},
+         timeout=20, what=f"r2's pimd has igmpd membership for {len(want)} groups")
+    probe = topo.r1.run(*topo.r1.fanout_argv("show ip pim join"), check=False)
+    if probe.returncode != 0:
+        time.sleep(1.0)
+        return
+    poll(lambda: want <= {j.get("group") for j in topo.r1.fanout("show ip pim join").get("joins", [])},
+         timeout=20, what=f"r1 has (*,G) join state for {len(want)} groups")
+
+
+def start_profile(daemons, out_dir: str | None) -> list:
+    """perf record (call graphs) of each router's pimd while the burst runs, when --perf-record DIR is given."""
+    if not out_dir:
+        return []
+    Path(out_dir).mkdir(parents=True, exist_ok=True)
+    procs = []
+    for name, d in daemons.items():
+        procs.append(subprocess.Popen(["perf", "record", "-g", "-q", "-o", f"{out_dir}/pimd-{name}.data", "-p",
+                                       str(d.pid)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+    time.sleep(0.5)
+    return procs
+
+
+def stop_profile(procs: list) -> None:
+    for p in procs:
+        p.send_signal(signal.SIGINT)
+    for p in procs:
+        p.wait(timeout=30)
+
+
+def run_burst(topo, daemons, profile_dir: str | None = None) -> dict:
+    n = BURST_GROUPS * BURST_SOURCES
+    ready = Path(topo.rcv.run_dir) / "burst-recv.ready"
+    recv = agent(topo.rcv, "recv", "--iface-addr", "198.18.3.2", "--group-base", BURST_GROUP_BASE, "--groups",
+                 BURST_GROUPS, "--duration", 25, "--idle", 3, "--ready-file", ready, name="burst-recv")
+    poll(ready.exists, timeout=10, what="burst receiver joined")
+    wait_joined(topo, [f"239.2.0.{i}" for i in range(BURST_GROUPS)])
+    before = {r.name: (pim_stats(r)["upcalls"], raw_drops(r)) for r in topo.routers}
+    watches = {r.name: agent(r, "mfcwatch", "--expect", n, "--timeout", 20, name=f"mfcwatch-{r.name}")
+               for r in topo.routers}
+    profilers = start_profile(daemons, profile_dir)
+    time.sleep(0.3)
+    sender = agent(topo.src, "burst", "--iface", "eth0", "--source-base", SOURCE_BASE, "--sources", BURST_SOURCES,
+                   "--group-base", BURST_GROUP_BASE, "--groups", BURST_GROUPS, "--rounds", 4, "--interval", 0.5,
+                   name="burst-send")
+    tx = result_of(sender, 60)
+    out = {"sent": tx["sent"], "distinct_sg": tx["distinct_sg"], "round_s": tx["round_seconds"]}
+    for r in topo.routers:
+        w = result_of(watches[r.name], 30)
+        up, drops = pim_stats(r)["upcalls"], raw_drops(r)
+        out[r.name] = {
+            "installed": w["count"],
+            "all_installed_s": None if w["all_installed"] is None else round(w["all_installed"] - tx["first_send"], 3),
+            "first_installed_s": None if w["first_installed"] is None else round(w["first_installed"] - tx["first_send"], 3),
+            "nocache": up["nocache"] - before[r.name][0]["nocache"],
+            "overruns": up["overruns"] - before[r.name][0]["overruns"],
+            "raw_socket_drops": drops - before[r.name][1],
+            **proc_status(daemons[r.name].pid)}
+    stop_profile(profilers)
+    rx = result_of(recv, 40)
+    out["receiver_datagrams"] = rx["received"]
+    out["receiver_sources"] = rx["sources"]
+    return out
+
+
+def run_newsrc(topo, runs: int) -> dict:
+    lost = []
+    for i in range(runs):
+        ready = Path(topo.rcv.run_dir) / f"newsrc-{i}.ready"
+        group = f"239.3.{i}.1"
+        recv = agent(topo.rcv, "recv", "--iface-addr", "198.18.3.2", "--group-base", group, "--groups", 1,
+                     "--duration", 8, "--idle", 1, "--per-source", 100, "--ready-file", ready, name=f"newsrc-recv-{i}")
+        poll(ready.exists, timeout=10, what="new-source receiver joined")
+        wait_joined(topo, [group])
+        source = f"198.18.1.{200 + i}"
+        tx = result_of(agent(topo.src, "stream", "--iface", "eth0", "--source", source, "--group", group,
+                             "--rate", 1000, "--count", 100, name=f"newsrc-send-{i}"), 20)
+        rx = result_of(recv, 20)
+        got = len(rx.get("seqs_below", {}).get(source, []))
+        lost.append(tx["sent"] - got)
+    return {"runs": runs, "sent_each": 100, "lost_per_run": lost, "lost_total": sum(lost)}
+
+
+def run_latency(topo, runs: int, ssm: bool) -> dict:
+    samples, failures = [], []
+    for i in range(runs):
+        group = f"{SSM_LATENCY_GROUP_BASE if ssm else LATENCY_GROUP_BASE}{i + 1}"
+        sender = agent(topo.src, "stream", "--iface", "eth0", "--source", "198.18.1.2", "--group", group, "--rate",
+                       10000, "--duration", 2.5, name=f"lat-send-{i}-{ssm}")
+        cap = agent(topo.rcv, "firstdata", "--iface", "eth0", "--iface-addr", "198.18.3.2", "--group", group,
+                    *(["--source", "198.18.1.2"] if ssm else []), "--join-after", 0.8, "--timeout", 2.5,
+                    name=f"lat-cap-{i}-{ssm}")
+        r = result_of(cap, 10)
+        result_of(sender, 10)
+        if "report_to_data_ms" in r:
+            samples.append(r["report_to_data_ms"])
+        else:
+            failures.append(r)
+    out = {"runs": runs, "samples_ms": samples, "missing": len(failures), "missing_detail": failures[:3]}
+    if samples:
+        out.update(median_ms=round(statistics.median(samples), 3), min_ms=min(samples), max_ms=max(samples))
+    return out
+
+
+def table(results: dict) -> str:
+    rows = [("measurement", "Fanout", "FRR 8.4 (TESTING.md)")]
+    b = results.get("burst")
+    if b:
+        for r in ("r1", "r2"):
+            rows.append((f"10k new (S,G): all installed at {r} (s after first packet)",
+                         str(b[r]["all_installed_s"]) + ("" if b[r]["installed"] >= 10000 else
+                                                         f" (only {b[r]['installed']})"),
+                         "6.8" if r == "r1" else "9.7"))
+        rows.append(("10k new (S,G): upcalls lost r1/r2 (SO_RXQ_OVFL + raw drops)",
+                     f"{b['r1']['overruns'] + b['r1']['raw_socket_drops']}/"
+                     f"{b['r2']['overruns'] + b['r2']['raw_socket_drops']}", "52-65k"))
+        rows.append(("10k new (S,G): NOCACHE upcalls handled r1/r2", f"{b['r1']['nocache']}/{b['r2']['nocache']}", ""))
+        rows.append(("10k new (S,G): pimd VmRSS / VmHWM MB r1; r2",
+                     f"{b['r1']['VmRSS']}/{b['r1']['VmHWM']}; {b['r2']['VmRSS']}/{b['r2']['VmHWM']}", "~650"))
+        rows.append(("10k new (S,G): sender round time (s, 10k datagrams)", str(b["round_s"]), "floor 0.5"))
+    n = results.get("newsrc")
+    if n:
+        rows.append((f"new source, first 100 @1000 pkt/s: lost per run ({n['runs']} runs)",
+                     " ".join(map(str, n["lost_per_run"])), "1"))
+    for key, what in (("latency_ssm", "IGMPv3 (S,G) report"), ("latency_asm", "IGMP (*,G) report")):
+        la = results.get(key)
+        if not la:
+            continue
+        value = (f"{la['median_ms']}/{la['min_ms']}/{la['max_ms']}" if "median_ms" in la else "-") + \
+            (f" ({la['missing']} of {la['runs']} runs: no data within 1.7 s)" if la["missing"] else "")
+        rows.append((f"{what} -> first data on rcv link, ms (median/min/max, {la['runs']} runs)", value, "0.5"))
+    w = [max(len(r[i]) for r in rows) for i in range(3)]
+    lines = [" | ".join(r[i].ljust(w[i]) for i in range(3)) for r in rows]
+    lines.insert(1, "-+-".join("-" * x for x in w))
+    return "\n".join(lines)
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--only", default="burst,newsrc,latency,asm-latency")
+    p.add_argument("--runs", type=int, default=20, help="latency runs (median)")
+    p.add_argument("--newsrc-runs", type=int, default=5)
+    p.add_argument("--asm-runs", type=int, default=3, help="runs of the (*,G) variant of the latency run")
+    p.add_argument("--json", help="write the raw results here")
+    p.add_argument("--perf-record", metavar="DIR", help="profile each pimd during the burst (perf record -g) into DIR")
+    a = p.parse_args()
+    if os.geteuid() != 0:
+        print("SKIP: the performance runs need root (network namespaces)")
+        return 77
+    wanted = set(a.only.split(","))
+    results: dict = {}
+    t0 = time.time()
+    with Lab(prefix="perf") as lab:
+        topo, daemons, _ = setup(lab)
+        if "burst" in wanted:
+            results["burst"] = run_burst(topo, daemons, a.perf_record)
+            print("burst:", json.dumps(results["burst"]), flush=True)
+        if "newsrc" in wanted:
+            results["newsrc"] = run_newsrc(topo, a.newsrc_runs)
+            print("newsrc:", json.dumps(results["newsrc"]), flush=True)
+        if "latency" in wanted:
+            results["latency_ssm"] = run_latency(topo, a.runs, ssm=True)
+            print("latency_ssm:", json.dumps(results["latency_ssm"]), flush=True)
+        if "asm-latency" in wanted:
+            results["latency_asm"] = run_latency(topo, a.asm_runs, ssm=False)
+            print("latency_asm:", json.dumps(results["latency_asm"]), flush=True)
+    print()
+    print(table(results))
+    print(f"(perf runs took {time.time() - t0:.0f} s)")
+    if a.json:
+        Path(a.json).write_text(json.dumps(results, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -2,6 +2,7 @@
 #include <set>
 
 #include "common/core/log.hpp"
+#include "pimd/pimd_sm_status.hpp"
 #include "pimd/pimd_status.hpp"
 
 namespace fanout::pimd {
@@ -81,6 +82,7 @@ void register_show(sys::StatusServer& s, const DaemonFn& daemon) {
 void register_pimd_commands(sys::StatusServer& server, std::function<const PimDaemon*()> daemon,
                             std::function<Result<Unit, sys::ConfigError>()> reload) {
     register_show(server, daemon);
+    register_pim_sm_commands(server, daemon);
     register_beacon_commands(server, [daemon]() -> const BeaconService* {
         const PimDaemon* d = daemon();
         return d ? d->beacons() : nullptr;

@@ -7,6 +7,7 @@
 
 #include "common/core/log.hpp"
 #include "pimd/core/pim_status_json.hpp"
+#include "pimd/pimd_sm_status.hpp"
 
 namespace fanout::pimd {
 
@@ -221,6 +222,7 @@ std::string vif_name(const PimDaemon& d, sys::VifIndex vif) {
 MroutesView mroutes_view(const PimDaemon& d) {
     MroutesView v;
     v.table = d.config().kernel_table();
+    const std::map<SGKey, std::string> core_flags = core_mroute_flags(d);
     for (const auto& [key, e] : d.mrt().mfcs()) {
         MrouteRow r;
         r.source = e.source;
@@ -230,6 +232,9 @@ MroutesView mroutes_view(const PimDaemon& d) {
         for (const auto& [vif, ttl] : e.oifs)
             r.oifs.push_back({vif_name(d, vif), vif, ttl});
         r.flags = d.static_mroutes().is_static(key) ? "S" : "";
+        if (r.flags.empty())
+            if (auto f = core_flags.find(SGKey{e.source, e.group}); f != core_flags.end())
+                r.flags = f->second;
         r.installed = true;
         r.state = "installed";
         if (auto c = d.mrt().get_sg_counters(e.source, e.group)) {
@@ -286,7 +291,9 @@ std::string to_text(const MroutesView& v) {
                         oifs.empty() ? "-" : join(oifs), r.installed ? std::to_string(r.packets) : "-",
                         r.installed ? std::to_string(r.bytes) : "-", r.installed ? "" : r.state});
     }
-    std::string out = "Flags: S - static\n\n";
+    std::string out =
+        "Flags: S - static (alone) or sparse, C - connected receivers, P - pruned, R - rpt pruned,\n"
+        "       F - first hop, T - SPT bit, J - joined upstream\n\n";
     if (rows.empty()) return out + "No multicast routes\n";
     return out + render_table({"Source", "Group", "Flags", "Iif", "Oifs", "Packets", "Bytes", "State"}, rows);
 }

@@ -1,0 +1,151 @@
+// RFC 7761 4.2 (KeepaliveTimer restarted by data from S on RPF_interface(S)) and 4.2.2 (Update_SPTbit on data
+// arrival): with kernel forwarding, data on an (S,G) entry installed before its first packet (an SSM join, or
+// a Join that arrived before the data) never reaches pimd as a NOCACHE upcall; only the kernel's per-(S,G)
+// counters show it. The counter sample must cover those entries, or SPTbit(S,G) stays FALSE,
+// CouldAssert(S,G,I) stays FALSE and two forwarders on a LAN never Assert (found by
+// tests/e2e/pimd_sm_lan_assert.py).
+#include <gtest/gtest.h>
+
+#include <map>
+#include <optional>
+#include <vector>
+
+#include "common/core/manual_timer.hpp"
+#include "common/core/random.hpp"
+#include "common/packet/pim_hello.hpp"
+#include "pimd/core/keepalive.hpp"
+#include "pimd/core/pim_core.hpp"
+#include "pimd/core/pim_sm_status.hpp"
+#include "pimd/core/sparse_mode.hpp"
+
+namespace fanout::pim {
+namespace {
+
+using namespace std::chrono_literals;
+
+const Ipv4Address kS(198, 18, 1, 10);
+const Ipv4Address kG(232, 1, 1, 1);  // SSM (the default 232/8 range): no RP, no NOCACHE needed
+const Ipv4Address kUp(198, 19, 12, 2);
+const Ipv4Address kMe0(198, 19, 12, 1);
+const Ipv4Address kMe1(198, 19, 13, 1);
+
+class Recorder final : public PimActions {
+  public:
+    void send_pim(int, Ipv4Address, Ipv4Address, std::span<const uint8_t>) override {}
+    void vif_add(const VifAdd&) override {}
+    void vif_del(const VifDel&) override {}
+    void mfc_set(const MfcEntry& e) override { mfc_sets.push_back(e); }
+    void mfc_del(const MfcDel&) override {}
+    std::vector<MfcEntry> mfc_sets;
+};
+
+class Rib final : public RibView {
+  public:
+    std::optional<RpfRoute> lookup(Ipv4Address a) override {
+        RpfRoute r;
+        r.protocol = rtprot::kStatic;
+        if (Ipv4Prefix(Ipv4Address(198, 19, 13, 0), 24).contains(a)) {
+            r.prefix = Ipv4Prefix(Ipv4Address(198, 19, 13, 0), 24);
+            r.ifindex = 3;
+            r.connected = true;
+            return r;
+        }
+        r.prefix = Ipv4Prefix(Ipv4Address(0, 0, 0, 0), 0);
+        r.ifindex = 2;
+        r.gateway = kUp;
+        return r;
+    }
+};
+
+class Counters final : public CounterSource {
+  public:
+    std::optional<SgCounterSample> sg_counters(const SGKey& k) override {
+        auto it = values.find(k);
+        if (it == values.end()) return std::nullopt;
+        return it->second;
+    }
+    std::map<SGKey, SgCounterSample> values;
+};
+
+class SparseTrafficTest : public ::testing::Test {
+  protected:
+    SparseTrafficTest() : core(make_config(), timers, rng, actions) {
+        core.sparse().set_rib(&rib);
+        up(2, "eth0", kMe0);
+        up(3, "eth1", kMe1);
+        packet::Hello h;
+        h.holdtime_s = 105;
+        h.generation_id = 7;
+        h.dr_priority = 1;
+        core.handle(RxPim{2, kUp, addr::kAllPimRouters, packet::encode_hello(h)});
+    }
+    static PimConfig make_config() {
+        PimConfig c;
+        c.interfaces["eth0"] = {};
+        c.interfaces["eth1"] = {};
+        c.interfaces["eth1"].igmp = true;
+        return c;
+    }
+    void up(int ifindex, const char* name, Ipv4Address a) {
+        InterfaceChanged ev;
+        ev.ifindex = ifindex;
+        ev.name = name;
+        ev.up = true;
+        ev.addresses = {{a, 24}};
+        core.handle(ev);
+    }
+    std::optional<UpstreamStatus> upstream() const {
+        for (auto& u : upstream_status(core))
+            if (u.kind == "(S,G)") return u;
+        return std::nullopt;
+    }
+
+    ManualTimerService timers;
+    SeededRandom rng{1};
+    Recorder actions;
+    Rib rib;
+    Counters counters;
+    PimCore core;
+};
+
+TEST_F(SparseTrafficTest, CountersOfAnEntryInstalledBeforeItsFirstPacketSetTheSptBit) {
+    MembershipChanged m;
+    m.ifindex = 3;
+    m.group = kG;
+    m.mode = FilterMode::kInclude;
+    m.sources = {kS};
+    core.handle(m);
+    core.sparse().flush_mfc(100);
+    auto u = upstream();
+    ASSERT_TRUE(u);
+    EXPECT_EQ(u->state, "Joined");
+    EXPECT_FALSE(u->spt_bit);
+    ASSERT_FALSE(actions.mfc_sets.empty()) << "the SSM (S,G) is installed before any packet (no NOCACHE)";
+    EXPECT_EQ(actions.mfc_sets.back().source, kS);
+
+    core.sparse().set_counter_source(&counters);
+    counters.values[SGKey{kS, kG}] = {10, 1000};  // the kernel forwarded 10 packets that arrived on eth0
+    core.sparse().sample_traffic();
+    u = upstream();
+    ASSERT_TRUE(u);
+    EXPECT_TRUE(u->spt_bit) << "4.2.2 Update_SPTbit: data arrived on RPF_interface(S) with JoinDesired(S,G)";
+    EXPECT_TRUE(u->keepalive_ms.has_value()) << "4.2: data on the SPT restarts the KeepaliveTimer";
+}
+
+TEST_F(SparseTrafficTest, NoCountersNoSptBit) {
+    MembershipChanged m;
+    m.ifindex = 3;
+    m.group = kG;
+    m.mode = FilterMode::kInclude;
+    m.sources = {kS};
+    core.handle(m);
+    core.sparse().flush_mfc(100);
+    core.sparse().set_counter_source(&counters);
+    core.sparse().sample_traffic();
+    auto u = upstream();
+    ASSERT_TRUE(u);
+    EXPECT_FALSE(u->spt_bit) << "no packets counted: no data arrived, SPTbit stays FALSE";
+}
+
+}  // namespace
+}  // namespace fanout::pim

@@ -2,6 +2,7 @@
 #include <set>
 
 #include "common/core/log.hpp"
+#include "pimd/msdp_commands.hpp"
 #include "pimd/pimd_sm_status.hpp"
 #include "pimd/pimd_status.hpp"
 
@@ -87,6 +88,20 @@ void register_pimd_commands(sys::StatusServer& server, std::function<const PimDa
         const PimDaemon* d = daemon();
         return d ? d->beacons() : nullptr;
     });
+    register_msdp_commands(
+        server, {[daemon]() -> const MsdpService* {
+                     const PimDaemon* d = daemon();
+                     return d ? d->msdp() : nullptr;
+                 },
+                 [daemon]() -> std::optional<AnycastRpView> {
+                     const PimDaemon* d = daemon();
+                     if (!d) return std::nullopt;
+                     AnycastRpView v{d->config().anycast_rp, Ipv4Address()};
+                     if (v.config)
+                         v.self = pim::own_member_address(
+                             *v.config, [d](Ipv4Address a) { return d->core().is_local_address(a); });
+                     return v;
+                 }});
     sys::register_control_commands(server, std::move(reload));
     server.add_completion(sys::kArgInterface, [daemon] {
         std::vector<std::string> names;

@@ -108,6 +108,11 @@ Result<Unit, std::string> PimDaemon::open_rest() {
     });
     if (!routes) return make_err("netlink route monitor: " + routes.error().to_string());
     if (auto b = beacons_->apply_config(config_->beacons); !b) return make_err("beacons: " + b.error());
+    msdp_ = std::make_unique<MsdpService>(loop_, rib_, *core_);
+    msdp_->set_join_sink([this](SGKey sg, bool join) {
+        if (!stopped_) core_->sparse().msdp_sa_learned(sg, join);
+    });
+    msdp_->apply_config(config_->msdp);
     ifsrc_.add_listener([this](const InterfaceChange& c) { on_interface_change(c); });
     auto nl = ifsrc_.start();
     if (!nl) return make_err("netlink interface monitor: " + nl.error().to_string());
@@ -211,6 +216,7 @@ void PimDaemon::reload(std::shared_ptr<const PimdConfig> config) {
     sync_static_mroutes();
     if (auto b = beacons_->apply_config(config_->beacons); !b)
         FANOUT_LOG_WARN("pimd: beacons not reconfigured: {}", b.error());
+    if (msdp_) msdp_->apply_config(config_->msdp);
 }
 
 void PimDaemon::stop() {
@@ -219,6 +225,7 @@ void PimDaemon::stop() {
     pim_watch_.reset();
     upcall_watch_.reset();
     beacons_.reset();
+    msdp_.reset();  // MSDP sessions closed
     statics_.remove_all();
     core_->shutdown();  // holdtime-0 hellos on every interface, then every VIF deleted (SysActions)
     mrt_->done();       // whatever is left (MFCs of other origins), then MRT_DONE

@@ -36,6 +36,7 @@
 #include "pimd/core/pim_core.hpp"
 #include "pimd/core/pim_observer.hpp"
 #include "pimd/core_adapters.hpp"
+#include "pimd/msdp_service.hpp"
 #include "pimd/pimd_config.hpp"
 #include "pimd/static_mroutes.hpp"
 #include "pimd/sys_actions.hpp"
@@ -88,6 +89,7 @@ class PimDaemon : private pim::PimObserver {
     const std::string& ipc_error() const { return ipc_error_; }
     const RxCounters& rx_counters() const { return rx_; }
     const BeaconService* beacons() const { return beacons_.get(); }
+    const MsdpService* msdp() const { return msdp_.get(); }  // MSDP (msdp_service.hpp)
     uint64_t reloads() const { return reloads_; }
     pim::RibView& rib_view() { return rib_view_; }
     pim::CounterSource& counter_source() { return counters_; }
@@ -122,6 +124,7 @@ class PimDaemon : private pim::PimObserver {
     KernelCounterSource counters_;
     std::unique_ptr<pim::PimCore> core_;
     std::unique_ptr<BeaconService> beacons_;  // register beacons (beacon_wiring.hpp)
+    std::unique_ptr<MsdpService> msdp_;       // after core_ and rib_: destroyed before them
     sys::InterfaceSource ifsrc_;
     StaticMroutes statics_;
     sys::MembershipTable membership_;

@@ -1,0 +1,150 @@
+#!/usr/bin/env python3
+"""pimd e2e: two Fanout RPs sharing an anycast RP address, source discovery by MSDP (RFC 3618, RFC 3446/4611
+anycast RP with MSDP, mesh group), and one RP surviving the other.
+
+    src 198.18.1.2 --- rp1 --- rp2 --- rcv 198.18.3.2
+                                 \\--- src2 198.18.4.2
+    rp1: lo 198.18.100.1 + anycast 198.18.255.1      rp2: lo 198.18.100.2 + anycast 198.18.255.1
+
+Both routers run pimd with RP 198.18.255.1 for every group and an MSDP session between their own loopbacks in
+mesh group "anycast"; rp2 runs igmpd for rcv. rcv joins 239.1.1.1 through rp2 (its RP is rp2's own copy of the
+anycast address), src sends to it at rp1 (directly connected to rp1, which is the RP for the group there).
+Checked: both sessions Established; rp1 originates (src,239.1.1.1) with RP 198.18.255.1 (not its peering
+address); rp2's SA cache holds it from peer 198.18.100.1 with RP 198.18.255.1 and hands it to PIM (receivers);
+rp2 joins (S,G) toward src through rp1 and rcv receives the stream. Then rp1's pimd is killed (SIGKILL): rp2's
+session leaves Established, and rp2 keeps serving what it can reach: src2, directly connected to rp2, reaches
+rcv. Printed (not asserted): session set-up time, time from the first packet sent to the first one received.
+
+Needs root: otherwise prints why and exits 77 (ctest SKIP_RETURN_CODE).
+"""
+
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+
+sys.dont_write_bytecode = True
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "topologies"))
+sys.path.insert(0, str(REPO / "topologies" / "demo"))
+sys.path.insert(0, str(REPO / "tests" / "e2e" / "pimd_sm_lib"))
+
+if os.geteuid() != 0:
+    print("SKIP: pimd e2e tests need root (network namespaces, the kernel multicast routing table)")
+    sys.exit(77)
+
+from lab import Lab, poll  # noqa: E402
+from pimd_setup import neighbor_addresses, pimd_yaml  # noqa: E402
+from pimd_sm_common import check, igmpd_yaml  # noqa: E402
+
+ANYCAST, LO1, LO2 = "198.18.255.1", "198.18.100.1", "198.18.100.2"
+SRC, SRC2, GROUP = "198.18.1.2", "198.18.4.2", "239.1.1.1"
+HELLO = {"hello-interval": "1s", "triggered-hello-delay": "100ms"}
+
+
+def msdp_extra(local: str, peer: str) -> str:
+    return f"""rp:
+  - address: {ANYCAST}
+msdp:
+  local-address: {local}
+  originator-id: {ANYCAST}
+  keepalive: 5s
+  hold-time: 15s
+  connect-retry: 2s
+  peers:
+    - address: {peer}
+      mesh-group: anycast
+      description: the other anycast RP
+"""
+
+
+def peer_state(node, peer: str) -> str | None:
+    for p in node.fanout("show ip msdp peer"):
+        if p["peer"] == peer:
+            return p["state"]
+    return None
+
+
+def sa_entry(node, source: str, group: str) -> dict | None:
+    for e in node.fanout("show ip msdp sa"):
+        if e["source"] == source and e["group"] == group:
+            return e
+    return None
+
+
+def main() -> int:
+    with Lab() as lab:
+        rp1, rp2 = lab.node("rp1", router=True), lab.node("rp2", router=True)
+        src, src2, rcv = lab.node("src"), lab.node("src2"), lab.node("rcv")
+        lab.link(src, rp1, "198.18.1.2/24", "198.18.1.1/24")
+        lab.link(rp1, rp2, "198.18.2.1/24", "198.18.2.2/24")
+        _, rcv_if = lab.link(rp2, rcv, "198.18.3.1/24", "198.18.3.2/24")
+        lab.link(src2, rp2, "198.18.4.2/24", "198.18.4.1/24")
+        for node, lo in ((rp1, LO1), (rp2, LO2)):
+            node.add_loopback(lo + "/32")
+            node.add_loopback(ANYCAST + "/32")
+        for prefix in ("198.18.3.0/24", "198.18.4.0/24", LO2 + "/32"):
+            rp1.add_route(prefix, via="198.18.2.2")
+        for prefix in ("198.18.1.0/24", LO1 + "/32"):
+            rp2.add_route(prefix, via="198.18.2.1")
+        lab.wait_up()
+        t0 = time.monotonic()
+        d1 = rp1.start_pimd(pimd_yaml(rp1, {"eth0": HELLO, "eth1": HELLO}, extra=msdp_extra(LO1, LO2)))
+        rp2.start_pimd(pimd_yaml(rp2, {"eth0": HELLO, "eth1": {"pim": False, "igmp": True}, "eth2": HELLO},
+                                 extra=msdp_extra(LO2, LO1)))
+        rp2.start_igmpd(igmpd_yaml(rp2, ["eth1"]))
+        poll(lambda: peer_state(rp1, LO2) == "established" and peer_state(rp2, LO1) == "established",
+             timeout=20, what=f"MSDP session {LO1} <-> {LO2} Established on both sides")
+        print(f"MSDP session Established {time.monotonic() - t0:.2f} s after the daemons started")
+        check(True, "rp1 and rp2 are MSDP peers (Established) in mesh group anycast")
+        poll(lambda: neighbor_addresses(rp2, "eth0") == {"198.18.2.1"}, timeout=10, what="rp1-rp2 PIM adjacency")
+        anycast = rp1.fanout("show ip pim anycast-rp")
+        check(anycast == {"enabled": False}, f"no RFC 4610 set configured in the MSDP variant ({anycast})")
+
+        rx = rcv.mcast_recv(GROUP, rcv_if, duration=25, idle=4, name="recv-src")
+        t_send = time.monotonic()
+        tx = src.mcast_send(GROUP, "eth0", rate=50, duration=12, ttl=8, name="send-src")
+        local = poll(lambda: (e := sa_entry(rp1, SRC, GROUP)) and e["local"] and e, timeout=10,
+                     what=f"rp1 originates ({SRC},{GROUP}) (show ip msdp sa local entry)")
+        check(local["rp"] == ANYCAST, f"rp1's originated SA carries RP {ANYCAST}, not {LO1} (saw {local['rp']})")
+        learned = poll(lambda: sa_entry(rp2, SRC, GROUP), timeout=10,
+                       what=f"rp2's SA cache holds ({SRC},{GROUP})")
+        check(learned["rp"] == ANYCAST and learned["peer"] == LO1 and not learned["local"],
+              f"rp2 learned ({SRC},{GROUP}) from peer {LO1} with RP {ANYCAST} ({learned})")
+        poll(lambda: sa_entry(rp2, SRC, GROUP)["announced"], timeout=10,
+             what="rp2 hands the SA to PIM (receivers for the group)")
+        check(True, "rp2 announces the SA to PIM: its (*,G) has a receiver")
+        sent = tx.result(timeout=30)
+        r = rx.result(timeout=40)
+        delay = ((r["first_packet_ns"] - sent["first_send_ns"]) / 1e6
+                 if r.get("first_packet_ns") and sent.get("first_send_ns") else None)
+        print(f"rcv received {r['received']}/{sent.get('sent')} packets from src through rp1 -> rp2 "
+              f"(duplicates {r['duplicates']}); first packet received {delay} ms after the first was sent "
+              f"(origination scan, SA, (S,G) join toward src); send started {t_send - t0:.1f} s in")
+        check(r["received"] > 0, f"traffic from {SRC} at rp1 reaches rcv through rp2 (received {r['received']})")
+        stats = rp2.fanout("show ip msdp statistics")
+        check(stats["service"]["sa_joins"] >= 1 and stats["peers"][LO1]["sa_in"] >= 1,
+              f"rp2 counts the SA in and the (S,G) join: service {stats['service']}")
+        text = rp2.fanout("show ip msdp sa", json_output=False)
+        check(SRC in text and ANYCAST in text, f"rp2 text form of show ip msdp sa:\n{text}")
+
+        # One RP dies: the other keeps serving what it can reach.
+        os.kill(d1.popen.pid, signal.SIGKILL)
+        d1.wait(timeout=5)
+        t_kill = time.monotonic()
+        poll(lambda: peer_state(rp2, LO1) != "established", timeout=20,
+             what="rp2's session to rp1 leaves Established after rp1 died")
+        print(f"rp2's session left Established {time.monotonic() - t_kill:.2f} s after rp1 was killed")
+        rx2 = rcv.mcast_recv(GROUP, rcv_if, duration=12, idle=3, name="recv-src2")
+        tx2 = src2.mcast_send(GROUP, "eth0", rate=50, duration=6, ttl=8, name="send-src2")
+        tx2.result(timeout=20)
+        r2 = rx2.result(timeout=30)
+        print(f"after rp1 died, rcv received {r2['received']} packets from src2 (directly connected to rp2)")
+        check(r2["received"] > 0, f"rp2 alone still serves src2 -> rcv (received {r2['received']})")
+    print("pimd_msdp_anycast: all checks passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

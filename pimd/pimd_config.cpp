@@ -10,6 +10,7 @@
 #include "pimd/beacon_config_yaml.hpp"
 #include "pimd/core_adapters.hpp"
 #include "pimd/msdp_config_yaml.hpp"
+#include "pimd/pimd_config_register.hpp"
 
 namespace fanout::pimd {
 
@@ -202,6 +203,7 @@ PimdConfig parse_root(ConfigObject& root, const std::string& file) {
     }
     if (auto n = root.child("spt-switchover")) c.spt = parse_spt(*n);
     parse_timers(root, c.pim);
+    parse_register_section(root, c.pim);
     c.mroute_table = root.optional<uint32_t>("mroute-table", 0);
     parse_static_mroutes(root, c);
     c.beacons = parse_beacons_section(root);
@@ -293,6 +295,7 @@ std::string render_running_config(const PimdConfig& c) {
        << "register-suppression-time: " << dur(c.pim.register_suppression_time) << "\n"
        << "register-probe-time: " << dur(c.pim.register_probe_time) << "\n"
        << "mroute-table: " << c.mroute_table << "\n";
+    render_register_section(os, c.pim);
     os << "static-mroutes:" << (c.static_mroutes.empty() ? " []" : "") << "\n";
     for (const auto& m : c.static_mroutes)
         os << "  - source: " << m.source.to_string() << "\n"

@@ -63,6 +63,14 @@ if cmake -S . -B "$BUILD/release" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/d
     step "benchmarks (numbers only, not pass/fail)"
     if "$BUILD/release/tests/bench/fanout_bench" --benchmark_min_time=0.05; then ok "benchmarks run"; else bad "benchmarks crashed"; fi
   fi
+  if [ "$(id -u)" -eq 0 ]; then
+    step "lab performance runs (topologies/perf/run.py: numbers only, not pass/fail; ~2 minutes)"
+    if FANOUT_BUILD_DIR="$BUILD/release" timeout 400 python3 topologies/perf/run.py --runs 20; then
+      ok "perf runs"
+    else
+      bad "perf runs did not complete"
+    fi
+  fi
 else
   bad "release build"
 fi

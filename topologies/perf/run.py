@@ -239,9 +239,11 @@ def table(results: dict) -> str:
                          str(b[r]["all_installed_s"]) + ("" if b[r]["installed"] >= 10000 else
                                                          f" (only {b[r]['installed']})"),
                          "6.8" if r == "r1" else "9.7"))
-        rows.append(("10k new (S,G): upcalls lost r1/r2 (SO_RXQ_OVFL + raw drops)",
-                     f"{b['r1']['overruns'] + b['r1']['raw_socket_drops']}/"
-                     f"{b['r2']['overruns'] + b['r2']['raw_socket_drops']}", "52-65k"))
+        # Both count the same kernel drops (sk_drops), but SO_RXQ_OVFL is stamped on each upcall when it is queued:
+        # while pimd works through an 8 MB backlog its count lags the drops column of /proc/net/raw.
+        rows.append(("10k new (S,G): upcalls lost r1/r2 (max of /proc/net/raw drops, SO_RXQ_OVFL)",
+                     f"{max(b['r1']['overruns'], b['r1']['raw_socket_drops'])}/"
+                     f"{max(b['r2']['overruns'], b['r2']['raw_socket_drops'])}", "52-65k"))
         rows.append(("10k new (S,G): NOCACHE upcalls handled r1/r2", f"{b['r1']['nocache']}/{b['r2']['nocache']}", ""))
         rows.append(("10k new (S,G): pimd VmRSS / VmHWM MB r1; r2",
                      f"{b['r1']['VmRSS']}/{b['r1']['VmHWM']}; {b['r2']['VmRSS']}/{b['r2']['VmHWM']}", "~650"))
@@ -295,7 +297,8 @@ def main() -> int:
             print("burst:", json.dumps(results["burst"]), flush=True)
     print()
     print(table(results))
-    print(f"(perf runs took {time.time() - t0:.0f} s)")
+    print(f"(perf runs took {time.time() - t0:.0f} s; load average {os.getloadavg()[0]:.1f} at the end; on a "
+          "shared machine wall times are inflated)")
     if a.json:
         Path(a.json).write_text(json.dumps(results, indent=2))
     return 0

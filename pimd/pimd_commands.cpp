@@ -5,6 +5,7 @@
 #include "pimd/msdp_commands.hpp"
 #include "pimd/pimd_sm_status.hpp"
 #include "pimd/pimd_status.hpp"
+#include "pimd/register_commands.hpp"
 
 namespace fanout::pimd {
 
@@ -84,6 +85,7 @@ void register_pimd_commands(sys::StatusServer& server, std::function<const PimDa
                             std::function<Result<Unit, sys::ConfigError>()> reload) {
     register_show(server, daemon);
     register_pim_sm_commands(server, daemon);
+    register_register_commands(server, daemon);
     register_beacon_commands(server, [daemon]() -> const BeaconService* {
         const PimDaemon* d = daemon();
         return d ? d->beacons() : nullptr;

@@ -124,6 +124,18 @@ def main() -> int:
         check(row is not None and row["iif"] == "eth0",
               f"r2 forwards ({SRC},{GROUP}) from the SPT interface eth0 after the switch (row {row})")
         print(f"r2 mroute row: {row}")
+        reg1 = r1.fanout("show ip pim register")
+        dr = [e for e in reg1["entries"] if e["role"] == "dr" and e["group"] == GROUP]
+        check(dr and dr[0]["rp"] == RP and dr[0]["state"] in ("Prune", "JoinPending") and
+              reg1["counters"]["dr"]["register_stops_rx"] >= 1 and reg1["counters"]["dr"]["registers_sent"] >= 1,
+              f"r1 show ip pim register: ({SRC},{GROUP}) registered to {RP}, suppressed after Register-Stop ({dr}, "
+              f"counters {reg1['counters']['dr']})")
+        reg2 = r2.fanout("show ip pim register")
+        rp_rows = [e for e in reg2["entries"] if e["role"] == "rp" and e["group"] == GROUP]
+        stops_sent = sum(reg2["counters"]["rp"]["register_stops_sent"].values())
+        check(rp_rows and rp_rows[0]["sender"] == "198.18.2.1" and stops_sent >= 1,
+              f"r2 show ip pim register: learned from r1, Register-Stops sent {stops_sent} ({rp_rows})")
+        print(r2.fanout("show ip pim register", json_output=False))
         dump.stop()
         pim = tshark_pim(pcap)
         data_regs = [p for p in pim if p["type"] == 1 and not p["null"] and p["src"] == "198.18.2.1"]

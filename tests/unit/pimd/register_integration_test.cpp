@@ -293,6 +293,29 @@ TEST_F(RegisterAtDr, KeepaliveExpiryEndsRegistering) {
     EXPECT_EQ(core.sparse().register_dr().find(kSG), nullptr);
 }
 
+TEST_F(RegisterAtDr, ConfigChangeAppliesRegisterSettings) {
+    PimConfig c = config();
+    c.register_suppression_time = 10s;
+    c.register_probe_time = 2s;
+    c.register_source = Ipv4Address(10, 0, 1, 1);  // ours (eth1)
+    c.register_rate_limit_pps = 1;
+    c.register_rate_limit_burst = 1;
+    c.accept_register_groups = {Ipv4Prefix(Ipv4Address(239, 0, 0, 0), 8)};
+    core.handle(ConfigChanged{c});
+    EXPECT_EQ(core.sparse().register_dr().config().timers.suppression_time, 10s);
+    EXPECT_EQ(core.sparse().register_rp().config().accept_groups.size(), 1u);
+    first_packet();
+    upcall(KernelUpcallType::kWholePacket, register_vif(), data_packet());  // over the 1-packet burst
+    auto regs = actions.take(packet::PimType::kRegister);
+    ASSERT_EQ(regs.size(), 1u);
+    EXPECT_EQ(regs[0].src, Ipv4Address(10, 0, 1, 1));
+    EXPECT_EQ(core.sparse().register_dr().counters().drops[size_t(RegisterDrDrop::kRateLimited)], 1u);
+    // RST after a Register-Stop is now rand(5, 15) - 2 s: the Null-Register comes within 13 s.
+    register_stop(kS);
+    timers.advance(13s);
+    EXPECT_EQ(state(), RegisterDrState::kJoinPending);
+}
+
 class RegisterAtRp : public RegisterIntegration {
   protected:
     RegisterAtRp() : RegisterIntegration(true) {

@@ -5,19 +5,10 @@
 
 #include <vector>
 
+#include "common/core/status_json.hpp"
 #include "igmpd/core/igmp_status.hpp"
 
 namespace fanout::igmp {
-
-namespace status_json {
-template <typename Json>
-Json addresses(const std::vector<Ipv4Address>& v) {
-    Json a = Json::array();
-    for (auto x : v)
-        a.push_back(x.to_string());
-    return a;
-}
-}  // namespace status_json
 
 template <typename Json>
 void to_json(Json& j, const InterfaceStatus& s) {

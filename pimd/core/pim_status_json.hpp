@@ -10,23 +10,10 @@
 #include <optional>
 #include <vector>
 
+#include "common/core/status_json.hpp"
 #include "pimd/core/pim_status.hpp"
 
 namespace fanout::pim {
-
-namespace status_json {
-template <typename Json>
-Json addresses(const std::vector<Ipv4Address>& v) {
-    Json a = Json::array();
-    for (auto x : v)
-        a.push_back(x.to_string());
-    return a;
-}
-template <typename Json, typename T>
-Json opt(const std::optional<T>& v) {
-    return v ? Json(*v) : Json(nullptr);
-}
-}  // namespace status_json
 
 template <typename Json>
 void to_json(Json& j, const PimInterfaceCounters& c) {

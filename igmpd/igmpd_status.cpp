@@ -1,6 +1,8 @@
 // igmpd status snapshots, their JSON/text renderings and the command registration (see igmpd_status.hpp).
 #include "igmpd/igmpd_status.hpp"
 
+#include "igmpd/igmpd_metrics.hpp"
+
 #include <set>
 
 #include "common/core/log.hpp"
@@ -390,12 +392,48 @@ void register_show(sys::StatusServer& s, const DaemonFn& daemon) {
           }));
 }
 
+// `clear` commands change state, so they need the running daemon itself: the accessor hands out the const
+// view every show command uses, and the object it points to is the (non-const) daemon main owns.
+IgmpDaemon* mutable_daemon(const DaemonFn& daemon) {
+    return const_cast<IgmpDaemon*>(daemon());
+}
+
+void register_clear(sys::StatusServer& s, const DaemonFn& daemon) {
+    s.add({{"clear", "ip", "igmp", "group"},
+           "drop the learned (dynamic) state of every group, or of GROUP, on every interface (static groups "
+           "stay); where this router is querier a General Query goes out at once so receivers still present "
+           "report again within the query response interval",
+           {{"GROUP", sys::kArgGroup, true, "only this group"}}},
+          [daemon](const std::vector<std::string>& args) -> Reply {
+              IgmpDaemon* d = mutable_daemon(daemon);
+              if (!d) return make_err(std::string("igmpd is not running (starting or stopping)"));
+              std::optional<Ipv4Address> group;
+              if (!args.empty()) group = Ipv4Address::parse(args[0]);
+              size_t n = d->clear_groups(group);
+              std::string what = group ? " for " + group->to_string() : std::string();
+              return ShowOutput{json{{"cleared_groups", n}, {"group", group ? json(args[0]) : json(nullptr)}},
+                                "Cleared " + std::to_string(n) + " group state(s)" + what + "\n"};
+          });
+    s.add({{"clear", "ip", "igmp", "statistics"},
+           "reset IGMP message, record, drop and decode-error counters (core, per interface, receive path); "
+           "socket totals and table state stay",
+           {}},
+          [daemon](const std::vector<std::string>&) -> Reply {
+              IgmpDaemon* d = mutable_daemon(daemon);
+              if (!d) return make_err(std::string("igmpd is not running (starting or stopping)"));
+              d->clear_statistics();
+              return ShowOutput{json{{"cleared", "statistics"}}, "IGMP statistics cleared\n"};
+          });
+}
+
 }  // namespace
 
 void register_igmpd_commands(sys::StatusServer& server, std::function<const IgmpDaemon*()> daemon,
                              std::function<Result<Unit, sys::ConfigError>()> reload) {
     register_show(server, daemon);
+    register_clear(server, daemon);
     sys::register_control_commands(server, std::move(reload));
+    sys::register_metrics_command(server, igmpd_metric_rules(), "igmpd");
     server.add_completion(sys::kArgInterface, [daemon] {
         std::set<std::string> names;
         if (const IgmpDaemon* d = daemon()) {

@@ -343,4 +343,15 @@ void IgmpDaemon::stop() {
                     mrt_ && mrt_counters_.vif_adds ? ", proxy MFC entries and VIFs removed, MRT_DONE" : "");
 }
 
+size_t IgmpDaemon::clear_groups(std::optional<Ipv4Address> group, const std::string& ifname) {
+    if (stopped_) return 0;
+    return core_->handle(igmp::ClearGroups{group, ifname});
+}
+
+void IgmpDaemon::clear_statistics() {
+    if (stopped_) return;
+    core_->handle(igmp::ClearStatistics{});
+    rx_ = {};
+}
+
 }  // namespace fanout::igmpd

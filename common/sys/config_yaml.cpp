@@ -456,10 +456,49 @@ DaemonCommonConfig parse_daemon_common(ConfigObject& section, DaemonCommonConfig
     return c;
 }
 
+std::optional<std::pair<Ipv4Address, uint16_t>> parse_host_port(std::string_view text, bool allow_port_zero) {
+    std::string_view host, port = text;
+    if (auto colon = text.rfind(':'); colon != std::string_view::npos) {
+        host = text.substr(0, colon);
+        port = text.substr(colon + 1);
+    }
+    Ipv4Address addr(127, 0, 0, 1);
+    if (!host.empty()) {
+        auto a = Ipv4Address::parse(host);
+        if (!a) return std::nullopt;
+        addr = *a;
+    }
+    unsigned value = 0;
+    auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+    if (ec != std::errc() || end != port.data() + port.size() || port.empty() ||
+        (value == 0 && !allow_port_zero) || value > 65535)
+        return std::nullopt;
+    return std::make_pair(addr, static_cast<uint16_t>(value));
+}
+
+namespace {
+std::string parse_metrics_section(ConfigObject& root) {
+    auto section = root.optional_object("metrics");
+    if (!section) return {};
+    std::string listen;
+    if (auto n = section->child("listen")) {
+        std::string text = n->as<std::string>();
+        auto hp = parse_host_port(text);
+        n->check(hp.has_value(),
+                 "expected ADDR:PORT (port 1-65535; ADDR defaults to 127.0.0.1), got '" + text + "'");
+        listen = hp->first.to_string() + ":" + std::to_string(hp->second);
+    }
+    section->finish();
+    return listen;
+}
+}  // namespace
+
 DaemonCommonConfig parse_daemon_section(ConfigObject& root, std::string_view daemon) {
     auto section = root.optional_object("daemon");
-    if (!section) return default_common_config(daemon);
-    return parse_daemon_common(*section, default_common_config(daemon));
+    DaemonCommonConfig c = section ? parse_daemon_common(*section, default_common_config(daemon))
+                                   : default_common_config(daemon);
+    c.metrics_listen = parse_metrics_section(root);
+    return c;
 }
 
 }  // namespace fanout::sys

@@ -309,6 +309,9 @@ struct DaemonCommonConfig {
     std::string pid_file;
     spdlog::level::level_enum log_level = spdlog::level::info;
     std::vector<LogCategory> debug;
+    // Top-level `metrics: {listen: ADDR:PORT}` (both daemons): the Prometheus HTTP listener, "" = off.
+    // Normalised to "A.B.C.D:PORT"; "PORT" and ":PORT" mean 127.0.0.1:PORT. Takes effect at start.
+    std::string metrics_listen;
 };
 
 inline constexpr std::string_view kDefaultIpcSocket = ipc::kDefaultSocketPath;
@@ -317,8 +320,13 @@ inline constexpr std::string_view kDefaultIpcSocket = ipc::kDefaultSocketPath;
 DaemonCommonConfig default_common_config(std::string_view daemon);
 // Reads the keys above from section, starting from defaults.
 DaemonCommonConfig parse_daemon_common(ConfigObject& section, DaemonCommonConfig defaults);
-// Reads the optional "daemon:" section of root (defaults for daemon when absent).
+// Reads the optional "daemon:" section of root (defaults for daemon when absent) and the optional
+// top-level "metrics:" section (listen).
 DaemonCommonConfig parse_daemon_section(ConfigObject& root, std::string_view daemon);
+// "ADDR:PORT", ":PORT" or "PORT" (ADDR defaults to 127.0.0.1; PORT 1-65535, or 0 when allow_port_zero:
+// tests bind an ephemeral port); nullopt when malformed.
+std::optional<std::pair<Ipv4Address, uint16_t>> parse_host_port(std::string_view text,
+                                                                bool allow_port_zero = false);
 // spdlog level from its name ("warn" and "warning" both accepted).
 std::optional<spdlog::level::level_enum> log_level_from_name(std::string_view name);
 

@@ -8,6 +8,7 @@
 #include <cstdio>
 
 #include "common/core/log.hpp"
+#include "common/sys/metrics_http.hpp"
 #include "common/sys/pid_file.hpp"
 
 #ifndef FANOUT_VERSION
@@ -164,6 +165,14 @@ class DaemonRunner {
         Watch hup = loop_.on_signal(SIGHUP, [this] { (void)reload(); });
         auto started = h_.start(*ctx_, config_);
         if (!started.ok()) return fail(started.error());
+        if (!common.metrics_listen.empty()) {
+            auto m = MetricsHttpServer::listen(loop_, common.metrics_listen, [this] { return metrics_text(); });
+            if (!m.ok()) {
+                shutdown(1);
+                return fail(m.error());
+            }
+            metrics_ = std::move(m.value());
+        }
         FANOUT_LOG_INFO("{} {} started (pid {}, config {}, status socket {})", h_.name, fanout_version(),
                         ::getpid(), args_.config_file, common.status_socket);
         if (!stopping_) loop_.run();
@@ -172,6 +181,12 @@ class DaemonRunner {
     }
 
   private:
+    // The body of a scrape: `show metrics` as text (the daemon registers it; empty when it has not).
+    std::string metrics_text() {
+        nlohmann::json r = status_->dispatch({"show", "metrics"}, "text");
+        return r.value("ok", false) ? r.value("text", std::string()) : std::string();
+    }
+
     int fail(const std::string& why) {
         FANOUT_LOG_ERROR("{}: {}", h_.name, why);
         return 1;
@@ -197,8 +212,8 @@ class DaemonRunner {
         config_ = std::move(next.value());
         DaemonCommonConfig common = effective_common(h_.common(config_.get()), args_);
         if (common.status_socket != ctx_->common.status_socket || common.pid_file != ctx_->common.pid_file ||
-            common.ipc_socket != ctx_->common.ipc_socket)
-            FANOUT_LOG_WARN("{}: socket and pid file paths change at the next restart", h_.name);
+            common.ipc_socket != ctx_->common.ipc_socket || common.metrics_listen != ctx_->common.metrics_listen)
+            FANOUT_LOG_WARN("{}: socket, metrics listener and pid file paths change at the next restart", h_.name);
         apply_logging(common);
         ctx_->common.log_level = common.log_level;
         ctx_->common.debug = common.debug;
@@ -213,6 +228,7 @@ class DaemonRunner {
     PidFile pid_;  // released after the status server (declared first, destroyed last)
     EventLoop loop_;
     std::unique_ptr<StatusServer> status_;
+    std::unique_ptr<MetricsHttpServer> metrics_;  // optional Prometheus listener (metrics: listen)
     std::optional<DaemonContext> ctx_;
     bool stopping_ = false;
     int exit_code_ = 0;

@@ -266,6 +266,23 @@ void IgmpCore::handle(const MfcIdle& ev) {
     if (mfc_.erase(ev.sg)) actions_.mfc_del(ev.sg);
 }
 
+size_t IgmpCore::handle(const ClearGroups& ev) {
+    if (shut_down_) return 0;
+    size_t n = 0;
+    for (auto& [ifindex, i] : ifs_)
+        if (ev.interface.empty() || ev.interface == i->name()) n += i->clear_groups(ev.group);
+    return n;
+}
+
+void IgmpCore::handle(const ClearStatistics&) {
+    counters_.rx = {};
+    counters_.tx = {};
+    counters_.drops = {};
+    counters_.decode_errors = {};
+    for (auto& [ifindex, i] : ifs_)
+        i->clear_counters();
+}
+
 void IgmpCore::program(const SGKey& sg, int iif) {
     const auto views = downstream_views(sg.group);
     ProxyMfc e;

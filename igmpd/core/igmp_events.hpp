@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -67,5 +68,18 @@ struct KernelNoCache {
 struct MfcIdle {
     SGKey sg;
 };
+
+// Operator `clear ip igmp group [G]`: drop the dynamic state of group (every group when unset) on interface
+// (every interface when empty); static groups stay. The membership export withdraws what went, and where
+// this router is querier a General Query goes out at once so receivers that are still there report again
+// (within Query Response Interval) and their state comes back.
+struct ClearGroups {
+    std::optional<Ipv4Address> group;
+    std::string interface;
+};
+
+// Operator `clear ip igmp statistics`: message, record and drop counters (core and per interface) go to 0.
+// Table sizes and state are untouched.
+struct ClearStatistics {};
 
 }  // namespace fanout::igmp

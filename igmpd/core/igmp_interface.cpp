@@ -443,6 +443,32 @@ void IgmpInterface::export_group(Ipv4Address group) {
     if (ctx_.membership_changed) ctx_.membership_changed(*this, group);
 }
 
+size_t IgmpInterface::clear_groups(std::optional<Ipv4Address> group) {
+    if (!running_) return 0;
+    std::vector<Ipv4Address> gone;
+    for (const auto& [g, st] : groups_)
+        if (!group || g == *group) gone.push_back(g);
+    for (Ipv4Address g : gone) {
+        ++counters_.groups_deleted;
+        groups_.erase(g);  // timers go with the state
+        export_group(g);   // static membership of g (if any) stays exported
+    }
+    FANOUT_LOG_INFO("igmp {}: cleared {} group(s){}", name_, gone.size(),
+                    group ? " for " + group->to_string() : std::string());
+    // Live receivers answer a General Query within Query Response Interval; only the querier asks.
+    if (querier_.is_querier()) send_general_query();
+    return gone.size();
+}
+
+void IgmpInterface::clear_counters() {
+    counters_.rx = {};
+    counters_.tx = {};
+    counters_.drops = 0;
+    counters_.querier_changes = 0;
+    counters_.groups_created = 0;
+    counters_.groups_deleted = 0;
+}
+
 void IgmpInterface::export_all() {
     std::vector<Ipv4Address> groups;
     for (const auto& [g, st] : exported_)

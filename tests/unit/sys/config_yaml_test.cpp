@@ -117,10 +117,10 @@ TEST(ConfigYaml, UnknownKeyListsAllowedKeys) {
 }
 
 TEST(ConfigYaml, UnknownTopLevelKey) {
-    EXPECT_EQ(
-        error_of("query-interval: 10\nbogus: 1\n"),
-        "test.yaml:2:1: bogus: unknown key (allowed: daemon, query-interval, rp-address, ssm-range, enabled, "
-        "interfaces)");
+    EXPECT_EQ(error_of("query-interval: 10\nbogus: 1\n"),
+              "test.yaml:2:1: bogus: unknown key (allowed: daemon, metrics, query-interval, rp-address, "
+              "ssm-range, enabled, "
+              "interfaces)");
 }
 
 TEST(ConfigYaml, WrongTypes) {

@@ -167,7 +167,7 @@ TEST_F(DaemonMainTest, CheckConfig) {
     testing::internal::CaptureStderr();
     EXPECT_EQ(run({"--check-config", "-f", config_}), 1);
     EXPECT_EQ(testing::internal::GetCapturedStderr(),
-              "pimd: " + config_ + ":5:1: valu: unknown key (allowed: daemon, value)\n");
+              "pimd: " + config_ + ":5:1: valu: unknown key (allowed: daemon, metrics, value)\n");
     testing::internal::CaptureStderr();
     EXPECT_EQ(run({"-f", dir_ + "/missing.yaml"}), 1);
     EXPECT_EQ(testing::internal::GetCapturedStderr(),

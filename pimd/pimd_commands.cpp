@@ -3,6 +3,7 @@
 
 #include "common/core/log.hpp"
 #include "pimd/msdp_commands.hpp"
+#include "pimd/pimd_metrics.hpp"
 #include "pimd/pimd_sm_status.hpp"
 #include "pimd/pimd_status.hpp"
 #include "pimd/register_commands.hpp"
@@ -105,6 +106,7 @@ void register_pimd_commands(sys::StatusServer& server, std::function<const PimDa
                      return v;
                  }});
     sys::register_control_commands(server, std::move(reload));
+    sys::register_metrics_command(server, pimd_metric_rules(), "pimd");
     server.add_completion(sys::kArgInterface, [daemon] {
         std::vector<std::string> names;
         if (const PimDaemon* d = daemon())

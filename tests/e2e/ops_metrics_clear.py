@@ -1,0 +1,192 @@
+#!/usr/bin/env python3
+"""ops e2e: the Prometheus metrics endpoint of both daemons scraped over HTTP and parsed, its values checked
+against the `show` JSON taken just before and just after the scrape (counters: before <= metric <= after;
+tables: equal), `fanout show metrics` answering the same families; then `clear ip igmp group` drops the learned
+group, the querier's General Query makes the still-joined receiver report again and the group comes back; and
+`clear ip igmp statistics` resets the counters.
+
+    r2 eth0 ---- eth0 r1 (pimd + igmpd, metrics on 127.0.0.1:9101 / :9102) lan ---- h1 (joins 239.9.9.9)
+
+Needs root: otherwise prints why and exits 77 (ctest SKIP_RETURN_CODE).
+"""
+
+import os
+import re
+import sys
+import time
+from pathlib import Path
+
+sys.dont_write_bytecode = True
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "topologies"))
+sys.path.insert(0, str(REPO / "topologies" / "demo"))
+
+if os.geteuid() != 0:
+    print("SKIP: ops e2e tests need root (network namespaces, the kernel multicast routing table)")
+    sys.exit(77)
+
+from lab import Lab, poll  # noqa: E402
+from pimd_setup import neighbor_addresses, pimd_yaml  # noqa: E402
+
+GROUP = "239.9.9.9"
+SAMPLE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$')
+LABEL = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"')
+
+SCRAPE = """
+import sys, urllib.request
+r = urllib.request.urlopen(sys.argv[1], timeout=5)
+sys.stdout.write(r.headers.get("Content-Type", "") + "\\n" + r.read().decode())
+"""
+
+
+def check(cond, what):
+    if not cond:
+        raise AssertionError(what)
+    print(f"ok - {what}", flush=True)
+
+
+def parse_prometheus(text: str) -> dict:
+    """{(name, frozenset(labels)): value}; checks every family has HELP and TYPE before its samples."""
+    out, typed = {}, set()
+    for line in text.splitlines():
+        if line.startswith("# HELP "):
+            continue
+        if line.startswith("# TYPE "):
+            _, _, name, kind = line.split(" ", 3)
+            check(kind in ("counter", "gauge"), f"TYPE of {name} is counter or gauge ({kind})")
+            typed.add(name)
+            continue
+        m = SAMPLE.match(line)
+        if not m:
+            raise AssertionError(f"unparseable metrics line: {line!r}")
+        name, labels, value = m.groups()
+        if name not in typed:
+            raise AssertionError(f"sample {name} before its TYPE line")
+        out[(name, frozenset(LABEL.findall(labels or "")))] = float(value)
+    return out
+
+
+def scrape(node, port: int) -> dict:
+    r = node.run(sys.executable, "-c", SCRAPE, f"http://127.0.0.1:{port}/metrics")
+    ctype, _, body = r.stdout.partition("\n")
+    check(ctype.startswith("text/plain; version=0.0.4"), f"Content-Type is the Prometheus text format ({ctype})")
+    return parse_prometheus(body)
+
+
+def metric(m: dict, fam: str, **labels) -> float:
+    key = (fam, frozenset(labels.items()))
+    if key not in m:
+        raise AssertionError(f"metric {fam}{labels} missing; have {sorted(k[0] for k in m)[:80]}")
+    return m[key]
+
+
+def bracket(m, fam, before, after, what, **labels):
+    v = metric(m, fam, **labels)
+    check(before <= v <= after, f"{what}: {fam}{labels or ''} = {v:g}, show said {before} before and {after} after")
+
+
+def igmpd_yaml(node, lan_if: str, extra: str = "") -> str:
+    run = Path(node.run_dir)
+    return "\n".join(["daemon:", f"  status-socket: {node.socket_path('igmpd')}",
+                      f"  ipc-socket: {run / 'pimd-ipc.sock'}", f"  pid-file: {run / 'igmpd.pid'}",
+                      "interfaces:", f"  - name: {lan_if}", "    version: 3", "    query-interval: 60s",
+                      "    query-response-interval: 1s", "ipc:", "  enabled: true"]) + "\n" + extra
+
+
+def check_pimd(r1):
+    before = r1.fanout("show ip pim statistics")
+    m = scrape(r1, 9101)
+    after = r1.fanout("show ip pim statistics")
+    for t in ("hello",):
+        bracket(m, "fanout_pim_rx_messages_total", before["pim"]["rx"].get(t, 0), after["pim"]["rx"].get(t, 0),
+                "pimd hellos received", type=t)
+        bracket(m, "fanout_pim_tx_messages_total", before["pim"]["tx"].get(t, 0), after["pim"]["tx"].get(t, 0),
+                "pimd hellos sent", type=t)
+    for reason, n in after["pim"]["drops"].items():
+        bracket(m, "fanout_pim_drops_total", before["pim"]["drops"][reason], n, "pimd drop", reason=reason)
+    for kind, n in after["pim"]["decode_errors"].items():
+        bracket(m, "fanout_pim_decode_errors_total", before["pim"]["decode_errors"][kind], n, "decode", kind=kind)
+    bracket(m, "fanout_pim_socket_received_total", before["socket"]["received"], after["socket"]["received"],
+            "pimd socket")
+    check(metric(m, "fanout_pim_neighbors") == len(r1.fanout("show ip pim neighbor")["neighbors"]) == 1,
+          "fanout_pim_neighbors equals show ip pim neighbor (1)")
+    check(metric(m, "fanout_pim_interface_neighbors", name="eth0") == 1, "one neighbor on eth0")
+    check(metric(m, "fanout_mroutes") == len(r1.fanout("show ip mroute")["routes"]), "mroute count equals show")
+    check(metric(m, "fanout_vifs") == len(r1.fanout("show ip multicast vif")["vifs"]), "VIF count equals show")
+    check(metric(m, "fanout_info", daemon="pimd", version=r1.fanout("show version")["pimd"]["version"]) == 1, "fanout_info")
+    check(metric(m, "fanout_ipc_connected") == 1, "pimd sees igmpd connected")
+    check(metric(m, "fanout_ipc_membership_records") == r1.fanout("show ipc")["pimd"]["records"],
+          "IPC records equal show")
+    text = r1.fanout("show metrics", json_output=False)
+    check("# TYPE fanout_pim_drops_total counter" in text, "`fanout show metrics` renders the same families")
+    # Both daemons answer `show metrics`; the shell labels each part (JSON: {"pimd": ..., "igmpd": ...}).
+    fams = {f["name"] for f in r1.fanout("show metrics")["pimd"]["families"]}
+    check({k[0] for k in m} <= fams, "show metrics JSON lists every scraped family")
+    return m
+
+
+def check_igmpd(r1, lan_if):
+    before = r1.fanout("show ip igmp statistics", json_output=True)
+    m = scrape(r1, 9102)
+    after = r1.fanout("show ip igmp statistics")
+    groups = r1.fanout("show ip igmp groups")["groups"]
+    check(metric(m, "fanout_igmp_groups") == len(groups) >= 1, f"fanout_igmp_groups equals show ({len(groups)})")
+    check(metric(m, "fanout_igmp_interface_groups", name=lan_if) == len(groups), "groups per interface")
+    check(metric(m, "fanout_igmp_interface_is_querier", name=lan_if) == 1, "igmpd is querier (metric)")
+    for t, n in after["rx"].items():
+        bracket(m, "fanout_igmp_rx_messages_total", before["rx"].get(t, 0), n, "igmp rx", type=t)
+    for reason, n in after["drops"].items():
+        bracket(m, "fanout_igmp_drops_total", before["drops"].get(reason, 0), n, "igmp drop", reason=reason)
+    bracket(m, "fanout_igmp_socket_received_total", before["socket"]["received"], after["socket"]["received"],
+            "igmp socket")
+
+
+def check_clear(r1, lan_if):
+    r1.fanout("clear ip igmp statistics", json_output=False)
+    st = r1.fanout("show ip igmp statistics")
+    check(sum(st["rx"].values()) <= 2 and sum(st["drops"].values()) <= 2,
+          f"clear ip igmp statistics reset the counters (rx {st['rx']}, drops {st['drops']})")
+    t0 = time.monotonic()
+    out = r1.fanout(f"clear ip igmp group {GROUP}")
+    check(out["cleared_groups"] == 1, f"clear ip igmp group {GROUP} dropped 1 group ({out})")
+    groups = {g["group"] for g in r1.fanout("show ip igmp groups")["groups"]}
+    # The receiver answers the General Query within Query Response Interval (1 s).
+    poll(lambda: GROUP in {g["group"] for g in r1.fanout("show ip igmp groups")["groups"]}, timeout=5,
+         what=f"{GROUP} comes back after the General Query")
+    dt = time.monotonic() - t0
+    check(True, f"{GROUP} was {'absent' if GROUP not in groups else 'back already'} right after the clear and "
+                f"re-learned {dt:.2f} s later")
+    tx = r1.fanout("show ip igmp statistics")["tx"]
+    check(sum(tx.values()) >= 1, f"the clear sent a query ({tx})")
+    bad = r1.run(*r1.fanout_argv("clear ip igmp group 10.1.1.1"), check=False)
+    check(bad.returncode != 0 and "10.1.1.1" in (bad.stdout + bad.stderr),
+          f"a unicast GROUP is refused (rc {bad.returncode}: {(bad.stdout + bad.stderr).strip()})")
+
+
+def main() -> int:
+    with Lab() as lab:
+        r1, r2, h1 = lab.node("r1", router=True), lab.node("r2", router=True), lab.node("h1", igmp_version=3)
+        lab.link(r1, r2)
+        lan = lab.lan("lan", [r1, h1])
+        lan_if = lan["r1"]
+        hello = {"hello-interval": "1s", "triggered-hello-delay": "100ms"}
+        r1.start_pimd(pimd_yaml(r1, {"eth0": hello, lan_if: {"pim": False, "igmp": True}},
+                                extra="metrics:\n  listen: 127.0.0.1:9101\n"))
+        r2.start_pimd(pimd_yaml(r2, {"eth0": hello}))
+        r1.start_igmpd(igmpd_yaml(r1, lan_if, extra="metrics:\n  listen: 9102\n"))
+        poll(lambda: neighbor_addresses(r1) == {"198.18.1.2"}, timeout=10, what="r1 and r2 are PIM neighbors")
+        r1.wait_json(f"show ip igmp interface {lan_if}", predicate=lambda d: d["interfaces"][0]["am_querier"],
+                     timeout=10)
+        h1.mcast_recv(GROUP, lan["h1"], duration=50)
+        poll(lambda: GROUP in {g["group"] for g in r1.fanout("show ip igmp groups")["groups"]}, timeout=10,
+             what=f"igmpd learns {GROUP} from h1")
+        poll(lambda: r1.fanout("show ipc")["pimd"]["records"] >= 1, timeout=10, what="pimd has the membership from igmpd")
+        check_pimd(r1)
+        check_igmpd(r1, lan_if)
+        check_clear(r1, lan_if)
+    print("ops_metrics_clear: all checks passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

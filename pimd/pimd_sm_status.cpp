@@ -5,6 +5,7 @@
 
 #include "pimd/core/assert.hpp"
 #include "pimd/core/pim_core.hpp"
+#include "pimd/core/register_status.hpp"
 #include "pimd/core/sparse_mode.hpp"
 
 namespace fanout::pimd {
@@ -35,7 +36,18 @@ PimJoinView pim_join_view(const PimDaemon& d) {
 }
 
 PimUpstreamView pim_upstream_view(const PimDaemon& d) {
-    return {pim::upstream_status(d.core())};
+    PimUpstreamView v{pim::upstream_status(d.core()), {}};
+    const auto& sm = d.core().sparse();
+    auto reg = pim::register_status(sm.register_dr(), sm.register_rp(), d.core().now());
+    for (const auto& r : v.rows) {
+        std::optional<UpstreamRegister> cell;
+        for (const auto& e : reg.entries)
+            if (r.kind == "(S,G)" && e.role == "dr" && e.source.to_string() == r.source &&
+                e.group.to_string() == r.group)
+                cell = UpstreamRegister{e.state, e.register_stop_timer_ms};
+        v.registers.push_back(cell);
+    }
+    return v;
 }
 
 PimAssertView pim_assert_view(const PimDaemon& d) {
@@ -89,21 +101,31 @@ std::string to_text(const PimJoinView& v) {
 
 json to_json(const PimUpstreamView& v) {
     json a = json::array();
-    for (const auto& r : v.rows)
-        a.push_back(r);
+    for (size_t i = 0; i < v.rows.size(); ++i) {
+        json row = v.rows[i];
+        const auto& reg = i < v.registers.size() ? v.registers[i] : std::nullopt;
+        row["register_state"] = reg ? json(reg->state) : json(nullptr);
+        row["register_stop_timer_ms"] =
+            reg && reg->register_stop_timer_ms ? json(*reg->register_stop_timer_ms) : json(nullptr);
+        a.push_back(row);
+    }
     return {{"upstream", a}};
 }
 
 std::string to_text(const PimUpstreamView& v) {
     if (v.rows.empty()) return "No upstream state\n";
     std::vector<std::vector<std::string>> rows;
-    for (const auto& r : v.rows)
+    for (size_t i = 0; i < v.rows.size(); ++i) {
+        const auto& r = v.rows[i];
+        const auto& reg = i < v.registers.size() ? v.registers[i] : std::nullopt;
         rows.push_back({r.rpf_interface.empty() ? "-" : r.rpf_interface, r.source, r.group, r.kind, r.state,
                         r.rpf_neighbor.empty() ? "-" : r.rpf_neighbor, ms_text(r.join_timer_ms),
-                        r.spt_bit ? "yes" : "no", ms_text(r.keepalive_ms), sys::format_hms(r.uptime_ms)});
-    return render_table(
-        {"Iif", "Source", "Group", "Kind", "State", "RPF nbr", "JoinTimer", "SPT", "KATimer", "Uptime"},
-        rows);
+                        r.spt_bit ? "yes" : "no", ms_text(r.keepalive_ms), reg ? reg->state : "-",
+                        reg ? ms_text(reg->register_stop_timer_ms) : "-", sys::format_hms(r.uptime_ms)});
+    }
+    return render_table({"Iif", "Source", "Group", "Kind", "State", "RPF nbr", "JoinTimer", "SPT", "KATimer",
+                         "Register", "RSTimer", "Uptime"},
+                        rows);
 }
 
 json to_json(const PimAssertView& v) {

@@ -12,6 +12,7 @@
 
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,8 +27,14 @@ namespace fanout::pimd {
 struct PimJoinView {
     std::vector<pim::JoinStatus> rows;
 };
+// The DR register state of an (S,G) upstream row (RFC 7761 4.4.1; FRR's RegJ/RegP and RSTimer columns).
+struct UpstreamRegister {
+    std::string state;                              // Join / JoinPending / Prune
+    std::optional<int64_t> register_stop_timer_ms;  // JoinPending / Prune
+};
 struct PimUpstreamView {
     std::vector<pim::UpstreamStatus> rows;
+    std::vector<std::optional<UpstreamRegister>> registers;  // parallel to rows; (S,G) rows at a DR only
 };
 struct PimAssertRow {
     std::string interface;

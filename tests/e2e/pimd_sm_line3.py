@@ -130,6 +130,10 @@ def main() -> int:
               reg1["counters"]["dr"]["register_stops_rx"] >= 1 and reg1["counters"]["dr"]["registers_sent"] >= 1,
               f"r1 show ip pim register: ({SRC},{GROUP}) registered to {RP}, suppressed after Register-Stop ({dr}, "
               f"counters {reg1['counters']['dr']})")
+        up1 = [u for u in r1.fanout("show ip pim upstream")["upstream"] if u["kind"] == "(S,G)" and u["group"] == GROUP]
+        check(up1 and up1[0]["register_state"] in ("Prune", "JoinPending") and
+              up1[0]["register_stop_timer_ms"] is not None,
+              f"r1 show ip pim upstream shows the register state and RSTimer of (S,G) ({up1})")
         reg2 = r2.fanout("show ip pim register")
         rp_rows = [e for e in reg2["entries"] if e["role"] == "rp" and e["group"] == GROUP]
         stops_sent = sum(reg2["counters"]["rp"]["register_stops_sent"].values())

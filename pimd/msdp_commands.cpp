@@ -175,8 +175,18 @@ ShowOutput anycast_rp_output(const AnycastRpView& v) {
     json j{{"enabled", true},
            {"address", v.config->address.to_string()},
            {"self", v.self.is_unspecified() ? json(nullptr) : json(v.self.to_string())},
-           {"members", members}};
+           {"members", members},
+           {"counters", json{{"from_dr", v.counters.from_dr},
+                             {"from_member", v.counters.from_member},
+                             {"forwarded", v.counters.forwarded},
+                             {"forward_errors", v.counters.forward_errors},
+                             {"not_a_member", v.counters.not_a_member}}}};
     std::string text = sys::render_table({"Anycast-RP", "Member", "Role"}, rows);
+    text += "Registers from DRs " + std::to_string(v.counters.from_dr) + ", from members " +
+            std::to_string(v.counters.from_member) + ", copies forwarded " +
+            std::to_string(v.counters.forwarded) + ", forward errors " +
+            std::to_string(v.counters.forward_errors) + ", not a member " +
+            std::to_string(v.counters.not_a_member) + "\n";
     if (v.self.is_unspecified()) text += "warning: none of the members is a local address\n";
     return ShowOutput{j, text};
 }

@@ -99,7 +99,7 @@ void register_pimd_commands(sys::StatusServer& server, std::function<const PimDa
                  [daemon]() -> std::optional<AnycastRpView> {
                      const PimDaemon* d = daemon();
                      if (!d) return std::nullopt;
-                     AnycastRpView v{d->config().anycast_rp, Ipv4Address()};
+                     AnycastRpView v{d->config().anycast_rp, Ipv4Address(), d->anycast_rp().counters()};
                      if (v.config)
                          v.self = pim::own_member_address(
                              *v.config, [d](Ipv4Address a) { return d->core().is_local_address(a); });

@@ -45,6 +45,9 @@ PimDaemon::PimDaemon(sys::EventLoop& loop, std::shared_ptr<const PimdConfig> con
     statics_.set_routes(config_->static_mroutes);
     beacon_actions_ = std::make_unique<PimSocketBeaconActions>(*sock_);
     beacons_ = std::make_unique<BeaconService>(loop_, rng_, *beacon_actions_);
+    anycast_ = std::make_unique<AnycastRpForwarder>(
+        *tx_, [this](Ipv4Address a) { return core_->is_local_address(a); });
+    anycast_->set_config(config_->anycast_rp);
 }
 
 PimDaemon::~PimDaemon() {
@@ -160,6 +163,7 @@ void PimDaemon::on_pim_readable() {
         ++rx_.packets;
         FANOUT_LOG_DEBUG(LogCategory::kPacket, "pim rx {} -> {} ifindex {} ({} bytes)", p.src.to_string(),
                          p.dst.to_string(), p.ifindex, ip->payload.size());
+        anycast_->on_rx(ip->header.src, ip->header.dst, ip->payload);  // RFC 4610: copies to the other RPs
         core_->handle(pim::RxPim{p.ifindex, ip->header.src, ip->header.dst, ip->payload});
     }
 }
@@ -217,6 +221,7 @@ void PimDaemon::reload(std::shared_ptr<const PimdConfig> config) {
     if (auto b = beacons_->apply_config(config_->beacons); !b)
         FANOUT_LOG_WARN("pimd: beacons not reconfigured: {}", b.error());
     if (msdp_) msdp_->apply_config(config_->msdp);
+    anycast_->set_config(config_->anycast_rp);
 }
 
 void PimDaemon::stop() {

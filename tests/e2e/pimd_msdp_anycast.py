@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """pimd e2e: two Fanout RPs sharing an anycast RP address, source discovery by MSDP (RFC 3618, RFC 3446/4611
-anycast RP with MSDP, mesh group), and one RP surviving the other.
+anycast RP with MSDP, mesh group), and one RP surviving the other; then the same sharing with RFC 4610 only
+(register forwarding between the members, no MSDP; see rfc4610_variant).
 
     src 198.18.1.2 --- rp1 --- rp2 --- rcv 198.18.3.2
                                  \\--- src2 198.18.4.2
@@ -142,8 +143,53 @@ def main() -> int:
         r2 = rx2.result(timeout=30)
         print(f"after rp1 died, rcv received {r2['received']} packets from src2 (directly connected to rp2)")
         check(r2["received"] > 0, f"rp2 alone still serves src2 -> rcv (received {r2['received']})")
+    rfc4610_variant()
     print("pimd_msdp_anycast: all checks passed")
     return 0
+
+
+def rfc4610_variant() -> None:
+    """RFC 4610 only (no MSDP): src's DR registers to the anycast address, which routes to rp1; rp1 forwards the
+    Register to rp2 from its own member address; rp2 (receiver's RP) learns the source and joins toward it."""
+    print("--- RFC 4610 variant: src - dr - rp1 - rp2 - rcv, anycast-rp set {rp1, rp2}, no MSDP")
+    members = f"anycast-rp:\n  address: {ANYCAST}\n  members: [{LO1}, {LO2}]\nrp:\n  - address: {ANYCAST}\n"
+    with Lab() as lab:
+        dr, rp1, rp2 = (lab.node(n, router=True) for n in ("dr", "rp1", "rp2"))
+        src, rcv = lab.node("src"), lab.node("rcv")
+        lab.link(src, dr, "198.18.1.2/24", "198.18.1.1/24")
+        lab.link(dr, rp1, "198.18.6.1/24", "198.18.6.2/24")
+        lab.link(rp1, rp2, "198.18.2.1/24", "198.18.2.2/24")
+        _, rcv_if = lab.link(rp2, rcv, "198.18.3.1/24", "198.18.3.2/24")
+        for node, lo in ((rp1, LO1), (rp2, LO2)):
+            node.add_loopback(lo + "/32")
+            node.add_loopback(ANYCAST + "/32")
+        dr.add_route("default", via="198.18.6.2")
+        rp1.add_route("198.18.1.0/24", via="198.18.6.1")
+        for prefix in ("198.18.3.0/24", LO2 + "/32"):
+            rp1.add_route(prefix, via="198.18.2.2")
+        for prefix in ("198.18.1.0/24", "198.18.6.0/24", LO1 + "/32"):
+            rp2.add_route(prefix, via="198.18.2.1")
+        lab.wait_up()
+        dr.start_pimd(pimd_yaml(dr, {"eth0": HELLO, "eth1": HELLO}, extra=f"rp:\n  - address: {ANYCAST}\n"))
+        rp1.start_pimd(pimd_yaml(rp1, {"eth0": HELLO, "eth1": HELLO}, extra=members))
+        rp2.start_pimd(pimd_yaml(rp2, {"eth0": HELLO, "eth1": {"pim": False, "igmp": True}}, extra=members))
+        rp2.start_igmpd(igmpd_yaml(rp2, ["eth1"]))
+        poll(lambda: neighbor_addresses(rp1, "eth0") == {"198.18.6.1"} and
+             neighbor_addresses(rp2, "eth0") == {"198.18.2.1"}, timeout=10, what="PIM adjacencies dr-rp1-rp2")
+        view = rp1.fanout("show ip pim anycast-rp")
+        check(view["enabled"] and view["self"] == LO1, f"rp1 is member {LO1} of the set ({view})")
+        rx = rcv.mcast_recv(GROUP, rcv_if, duration=20, idle=4, name="recv-4610")
+        tx = src.mcast_send(GROUP, "eth0", rate=50, duration=10, ttl=8, name="send-4610")
+        c1 = poll(lambda: (c := rp1.fanout("show ip pim anycast-rp")["counters"])["forwarded"] >= 1 and c,
+                  timeout=10, what="rp1 forwards the DR's Register to rp2")
+        c2 = poll(lambda: (c := rp2.fanout("show ip pim anycast-rp")["counters"])["from_member"] >= 1 and c,
+                  timeout=10, what="rp2 receives the Register forwarded by rp1")
+        check(c1["from_dr"] >= 1 and c2["forwarded"] == 0,
+              f"rp1 forwarded the DR's Register ({c1}); rp2 got it from a member and forwarded nothing ({c2})")
+        sent, r = tx.result(timeout=30), rx.result(timeout=40)
+        print(f"RFC 4610: rcv received {r['received']}/{sent.get('sent')} packets registered at rp1 and "
+              f"joined from rp2")
+        check(r["received"] > 0, f"traffic registered at rp1 reaches rcv behind rp2 (received {r['received']})")
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@
 //   show ip multicast vif    VIFs
 //   show ipc, show ip igmp-membership   the igmpd link and its membership records
 //   show ip pim beacon       register beacons: packets sent, send errors, Register-Stops per beacon
-//   show ip pim register / assert / upstream, show ip msdp peer / sa   (when registered by the daemon)
+//   show ip pim register / assert / upstream / anycast-rp, show ip msdp peer / sa / statistics
 #include "pimd/pimd_metrics.hpp"
 
 namespace fanout::pimd {
@@ -123,18 +123,45 @@ std::vector<MetricRule> optional_rules() {
          "upstream (join) states",
          T::gauge},
         {{"show", "ip", "msdp", "peer"},
-         "/peers",
+         "",
          K::count_by,
          "fanout_msdp_peers",
          "MSDP peers, by state",
          T::gauge,
          "state"},
+        {{"show", "ip", "msdp", "peer"},
+         "",
+         K::sum_by,
+         "fanout_msdp_peer_sa_count",
+         "SAs learned, per peer",
+         T::gauge,
+         "peer",
+         "sa_count"},
         {{"show", "ip", "msdp", "sa"},
-         "/sa",
+         "",
          K::count,
          "fanout_msdp_sa_entries",
-         "MSDP SA-cache entries",
+         "MSDP SA-cache entries (learned and "
+         "originated)",
          T::gauge},
+        {{"show", "ip", "msdp", "statistics"},
+         "/core",
+         K::leaves,
+         "fanout_msdp",
+         "MSDP core counter",
+         T::counter},
+        {{"show", "ip", "msdp", "statistics"},
+         "/service",
+         K::leaves,
+         "fanout_msdp_service",
+         "MSDP service counter",
+         T::counter},
+        {{"show", "ip", "pim", "anycast-rp"},
+         "/counters",
+         K::leaves,
+         "fanout_anycast_rp",
+         "RFC 4610 register forwarding counter",
+         T::counter},
     };
 }
 

@@ -165,6 +165,7 @@ std::vector<MrouteStatus> mroute_status(const PimCore& core) {
             m.flags += "F";
         if (e && e->spt_bit) m.flags += "T";
         if (e && state_of(e->upstream) == UpstreamState::kJoined) m.flags += "J";
+        if (e && e->flags.msdp_notify) m.flags += "N";  // learned from a DR's Register at the RP (4.4.2)
         if (d) {
             if (const VifAdd* v = core.vifs().at(d->iif_vif)) m.iif = v->name;
             for (int i = 0; i < kMaxVifs; ++i)

@@ -4,7 +4,8 @@
 //
 // mroute flags (FRR / EOS style): S sparse, C local receivers (pim_include non-empty), P pruned (empty
 // olist), R (S,G,rpt) pruned upstream, F first hop (source directly connected, we are DR there: register
-// side), T SPTbit set, J upstream Joined, W wildcard (*,G).
+// side), T SPTbit set, J upstream Joined, W wildcard (*,G), N learned from a DR's Register at this RP and may
+// notify MSDP (EOS's N; EOS's C for register-learned is taken by FRR's C for local receivers here).
 //
 // to_json is a header-only template over the JSON type (see pim_status_json.hpp for why).
 #pragma once

@@ -124,6 +124,7 @@ def main() -> int:
         check(row is not None and row["iif"] == "eth0",
               f"r2 forwards ({SRC},{GROUP}) from the SPT interface eth0 after the switch (row {row})")
         print(f"r2 mroute row: {row}")
+        check("N" in row["flags"], f"r2 flags ({SRC},{GROUP}) N: learned from r1's Register ({row['flags']})")
         reg1 = r1.fanout("show ip pim register")
         dr = [e for e in reg1["entries"] if e["role"] == "dr" and e["group"] == GROUP]
         check(dr and dr[0]["rp"] == RP and dr[0]["state"] in ("Prune", "JoinPending") and

@@ -349,6 +349,7 @@ TEST_F(RegisterAtRp, RegisterWithReceiversJoinsTowardSourceAndForwardsFromRegist
     const SGEntry* e = core.sparse().tib().find(kSG);
     ASSERT_TRUE(e);
     EXPECT_TRUE(e->flags.register_learned);
+    EXPECT_TRUE(e->flags.msdp_notify);
     EXPECT_TRUE(e->keepalive_running());
     EXPECT_TRUE(joined_sg_toward(actions.take(packet::PimType::kJoinPrune), kR1));
     ASSERT_TRUE(mfc());

@@ -231,10 +231,14 @@ MroutesView mroutes_view(const PimDaemon& d) {
         r.iif = vif_name(d, e.iif);
         for (const auto& [vif, ttl] : e.oifs)
             r.oifs.push_back({vif_name(d, vif), vif, ttl});
-        r.flags = d.static_mroutes().is_static(key) ? "S" : "";
-        if (r.flags.empty())
-            if (auto f = core_flags.find(SGKey{e.source, e.group}); f != core_flags.end())
-                r.flags = f->second;
+        r.protocol = "kernel";
+        if (d.static_mroutes().is_static(key)) {
+            r.flags = "S";
+            r.protocol = "static";
+        } else if (auto f = core_flags.find(SGKey{e.source, e.group}); f != core_flags.end()) {
+            r.flags = f->second;
+            r.protocol = "pim";
+        }
         r.installed = true;
         r.state = "installed";
         if (auto c = d.mrt().get_sg_counters(e.source, e.group)) {
@@ -251,6 +255,7 @@ MroutesView mroutes_view(const PimDaemon& d) {
         r.group = st.route.group;
         r.iif = st.route.iif;
         r.flags = "S";
+        r.protocol = "static";
         r.state = st.error;
         for (const auto& o : st.route.oifs)
             r.oifs.push_back({o, -1, 0});
@@ -272,6 +277,7 @@ json to_json(const MroutesView& v) {
                      {"iif_vif", r.iif_vif ? json(*r.iif_vif) : json(nullptr)},
                      {"oifs", oifs},
                      {"flags", r.flags},
+                     {"protocol", r.protocol},
                      {"installed", r.installed},
                      {"state", r.state},
                      {"packets", r.packets},
@@ -287,15 +293,18 @@ std::string to_text(const MroutesView& v) {
         std::vector<std::string> oifs;
         for (const auto& o : r.oifs)
             oifs.push_back(o.name);
-        rows.push_back({r.source.to_string(), r.group.to_string(), r.flags.empty() ? "-" : r.flags, r.iif,
-                        oifs.empty() ? "-" : join(oifs), r.installed ? std::to_string(r.packets) : "-",
+        rows.push_back({r.source.to_string(), r.group.to_string(), r.protocol,
+                        r.flags.empty() ? "-" : r.flags, r.iif, oifs.empty() ? "-" : join(oifs),
+                        r.installed ? std::to_string(r.packets) : "-",
                         r.installed ? std::to_string(r.bytes) : "-", r.installed ? "" : r.state});
     }
     std::string out =
-        "Flags: S - static (alone) or sparse, C - connected receivers, P - pruned, R - rpt pruned,\n"
-        "       F - first hop, T - SPT bit, J - joined upstream\n\n";
+        "Flags: S - static (Proto static) or sparse (Proto pim), C - connected receivers, P - pruned,\n"
+        "       R - rpt pruned, "
+        "F - first hop, T - SPT bit, J - joined upstream, N - learned from a Register\n\n";
     if (rows.empty()) return out + "No multicast routes\n";
-    return out + render_table({"Source", "Group", "Flags", "Iif", "Oifs", "Packets", "Bytes", "State"}, rows);
+    return out + render_table(
+                     {"Source", "Group", "Proto", "Flags", "Iif", "Oifs", "Packets", "Bytes", "State"}, rows);
 }
 
 VifsView vifs_view(const PimDaemon& d) {

@@ -82,7 +82,8 @@ struct MrouteRow {
     std::string iif;  // interface name ("" when waiting for its VIF)
     std::optional<int> iif_vif;
     std::vector<MrouteOif> oifs;
-    std::string flags;  // "S" static
+    std::string flags;     // "S" static, or the PIM-SM flags (see to_text)
+    std::string protocol;  // who owns the entry: "static", "pim", or "kernel" (neither: left by someone else)
     bool installed = false;
     std::string state;  // "installed" or why not
     uint64_t packets = 0;

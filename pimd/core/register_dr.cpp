@@ -83,6 +83,11 @@ bool RegisterDr::could_register(const SGKey& sg) const {
     if (!e || !e->keepalive_running()) return false;
     int iif = in.router.rpf_interface(sg.source);
     if (iif == 0 || !in.router.i_am_dr(iif)) return false;
+    // A DR that is itself RP(G) has nothing to tunnel: the source's packets reach the shared tree here
+    // natively (4.2: the (S,G) entry forwards on inherited_olist(S,G) from RPF_interface(S)). Registering to
+    // ourselves would loop every packet through the register VIF and back (WRONGVIF on the decapsulated
+    // copy).
+    if (auto rp = in.router.rp(sg.group); rp && in.router.is_local_address(*rp)) return false;
     return host_.directly_connected(sg.source);
 }
 

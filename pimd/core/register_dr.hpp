@@ -4,6 +4,7 @@
 //
 //   CouldRegister(S,G) = I_am_DR(RPF_interface(S)) AND KeepaliveTimer(S,G) is running
 //                        AND DirectlyConnected(S) == TRUE
+//                        AND NOT I_am_RP(G)   (ours: a DR that is the RP does not tunnel to itself)
 //   DirectlyConnected(S): S is on the subnet of one of our PIM or IGMP interfaces (not "any route": a
 //   source reached through a connected route on a non-multicast link is not ours to register).
 //

@@ -54,7 +54,8 @@ def main() -> int:
                           subset={"interfaces": [{"name": "eth0", "dr": "198.18.1.1", "i_am_dr": False}]})
         check(i1 and i2, "DR election by priority: r1 (priority 10) is DR on both sides")
         vifs = r2.fanout("show ip multicast vif")["vifs"]
-        check([v["interface"] for v in vifs] == ["eth0"], f"r2 has a VIF on eth0 ({vifs})")
+        check([v["interface"] for v in vifs] == ["eth0", "pimreg"] and vifs[1]["register"],
+              f"r2 has a VIF on eth0 and the register VIF ({vifs})")
         text = r1.fanout("show ip pim neighbor", json_output=False)
         check("Interface" in text and "198.18.1.2" in text and "DR Pri" in text, f"text form:\n{text}")
 

@@ -74,6 +74,15 @@ TEST_F(RegisterDrTest, CouldRegisterNeedsDrOnRpfInterface) {
     host.router.rpf.erase(S);  // no RPF interface
     EXPECT_FALSE(dr.could_register(sg));
 }
+TEST_F(RegisterDrTest, CouldRegisterIsFalseWhenIAmTheRp) {
+    start();
+    ASSERT_TRUE(dr.register_vif_wanted(sg));
+    host.router.local.insert(RP);  // the DR becomes RP(G): no register tunnel to ourselves
+    EXPECT_FALSE(dr.could_register(sg));
+    dr.reevaluate(sg);
+    EXPECT_EQ(state(), RegisterDrState::kNoInfo);
+    EXPECT_FALSE(dr.register_vif_wanted(sg));
+}
 TEST_F(RegisterDrTest, CouldRegisterNeedsDirectlyConnectedSource) {
     host.start_kat(sg);
     host.connected.clear();

@@ -101,6 +101,14 @@ def json_subset(expected: Any, actual: Any) -> bool:
     return expected == actual
 
 
+def check(cond: Any, what: str) -> None:
+    """A test step: fails loudly with `what` (which says what was expected and what was seen), else prints it as
+    passed ("ok - what")."""
+    if not cond:
+        raise AssertionError(what)
+    print(f"ok - {what}", flush=True)
+
+
 def check_lab_address(cidr: str) -> ipaddress.IPv4Interface:
     """Parses "A.B.C.D/M" (or a bare address: /32) and refuses anything outside 198.18.0.0/15."""
     iface = ipaddress.ip_interface(cidr if "/" in cidr else cidr + "/32")

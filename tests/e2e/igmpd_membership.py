@@ -72,12 +72,6 @@ print(f"{sent} records in {packets} packets", flush=True)
 """
 
 
-def check(cond, what):
-    if not cond:
-        raise AssertionError(what)
-    print(f"ok - {what}", flush=True)
-
-
 def igmpd_yaml(node, interfaces: dict[str, dict], extra: str = "", ipc: bool = True,
                log_level: str = "info") -> str:
     """An igmpd config whose sockets live in the node's run dir; interfaces: {ifname: {yaml key: value}}."""
@@ -103,7 +97,7 @@ def pimd_memberships(node) -> dict[str, dict]:
 
 
 def main() -> int:
-    from lab import Lab, poll  # noqa: E402
+    from lab import Lab, check, poll  # noqa: E402
     from pimd_setup import pimd_yaml  # noqa: E402
 
     with Lab() as lab:

@@ -25,7 +25,7 @@ if os.geteuid() != 0:
     print("SKIP: ops e2e tests need root (network namespaces, the kernel multicast routing table)")
     sys.exit(77)
 
-from lab import Lab, poll  # noqa: E402
+from lab import Lab, check, poll  # noqa: E402
 from pimd_setup import neighbor_addresses, pimd_yaml  # noqa: E402
 
 GROUP = "239.9.9.9"
@@ -37,12 +37,6 @@ import sys, urllib.request
 r = urllib.request.urlopen(sys.argv[1], timeout=5)
 sys.stdout.write(r.headers.get("Content-Type", "") + "\\n" + r.read().decode())
 """
-
-
-def check(cond, what):
-    if not cond:
-        raise AssertionError(what)
-    print(f"ok - {what}", flush=True)
 
 
 def parse_prometheus(text: str) -> dict:

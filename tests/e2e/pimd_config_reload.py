@@ -26,14 +26,8 @@ if os.geteuid() != 0:
     print("SKIP: pimd e2e tests need root (network namespaces, the kernel multicast routing table)")
     sys.exit(77)
 
-from lab import Lab, find_binary, poll  # noqa: E402
+from lab import Lab, check, find_binary, poll  # noqa: E402
 from pimd_setup import neighbor_addresses, neighbors, pimd_yaml  # noqa: E402
-
-
-def check(cond, what):
-    if not cond:
-        raise AssertionError(what)
-    print(f"ok - {what}", flush=True)
 
 
 def bad_start(lab, r1):

@@ -27,7 +27,7 @@ if not Path("/usr/lib/frr/pimd").exists() or not shutil.which("vtysh"):
     print("SKIP: FRR is not installed (apt-get install frr, or .ci/install-deps)")
     sys.exit(77)
 
-from lab import Lab, poll  # noqa: E402
+from lab import Lab, check, poll  # noqa: E402
 from pimd_setup import neighbor_addresses, neighbors, pimd_yaml  # noqa: E402
 
 FRR_CONF = """hostname frr
@@ -35,12 +35,6 @@ interface eth0
  ip pim
  ip pim hello 1 4
 """
-
-
-def check(cond, what):
-    if not cond:
-        raise AssertionError(what)
-    print(f"ok - {what}", flush=True)
 
 
 def frr_neighbor(frr):

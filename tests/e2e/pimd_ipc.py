@@ -24,7 +24,7 @@ if os.geteuid() != 0:
     print("SKIP: pimd e2e tests need root (network namespaces, the kernel multicast routing table)")
     sys.exit(77)
 
-from lab import Lab, poll  # noqa: E402
+from lab import Lab, check, poll  # noqa: E402
 from pimd_setup import pimd_yaml  # noqa: E402
 
 HELLO, SNAP_BEGIN, MEMBERSHIP, REMOVED, SNAP_END = 1, 2, 3, 4, 5
@@ -47,12 +47,6 @@ def addr(a: str) -> bytes:
 def membership(ifname, ifindex, group, mode, sources=()):
     return frame(MEMBERSHIP, name(ifname) + struct.pack("!I", ifindex) + addr(group) +
                  struct.pack("!BBH", mode, 0, len(sources)) + b"".join(addr(s) for s in sources))
-
-
-def check(cond, what):
-    if not cond:
-        raise AssertionError(what)
-    print(f"ok - {what}", flush=True)
 
 
 def main() -> int:

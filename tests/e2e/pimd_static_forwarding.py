@@ -23,17 +23,11 @@ if os.geteuid() != 0:
     print("SKIP: pimd e2e tests need root (network namespaces, the kernel multicast routing table)")
     sys.exit(77)
 
-from lab import Lab, poll  # noqa: E402
+from lab import Lab, check, poll  # noqa: E402
 from pimd_setup import mroute, neighbor_addresses, pimd_yaml  # noqa: E402
 import topology as line3  # noqa: E402
 
 SRC, GROUP, COUNT = "198.18.1.2", line3.GROUP, 500
-
-
-def check(cond, what):
-    if not cond:
-        raise AssertionError(what)
-    print(f"ok - {what}", flush=True)
 
 
 def main() -> int:

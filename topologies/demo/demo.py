@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
-"""The Fanout demo: multicast across two Fanout routers in network namespaces.
+"""The Fanout demo: PIM-SM across two Fanout routers in network namespaces.
 
-    src 198.18.1.2 -- eth0 r1 eth1 -- eth0 r2 eth1 -- 198.18.3.2 rcv
+    src 198.18.1.2 -- eth0 r1 (DR) eth1 -- eth0 r2 (RP on lo 198.18.255.2, igmpd) eth1 -- 198.18.3.2 rcv
 
-r1 and r2 run Fanout pimd (etc/pimd-static-demo.yaml with the lab's socket paths): they become PIM neighbors on
-the r1-r2 link, and forward (198.18.1.2, 239.1.1.1) through static mroutes (until the PIM-SM join/prune state
-machines land; the demo then switches to an RP). A 100 pkt/s stream from src reaches a receiver on rcv; the demo
-prints `fanout show ip pim neighbor` and `fanout show ip mroute` of each router and the receiver's counts, then
+r1 and r2 run Fanout pimd with a static RP (198.18.255.2, r2's loopback, for 239.0.0.0/8); r2 also runs igmpd
+for the receiver's LAN. They become PIM neighbors on the r1-r2 link; the receiver joins 239.1.1.1 (IGMP, igmpd
+tells pimd over IPC, r2 builds (*,G)); the source starts a 100 pkt/s stream: r1 (the source's DR) registers the
+first packets to the RP, r2 forwards them down the shared tree and joins the source tree, native packets
+arrive, r2 sends Register-Stop and r1 stops encapsulating. The demo prints, per router, `fanout show ip pim
+neighbor`, `show ip mroute`, `show ip pim register` (and r2's `show ip igmp groups`), the receiver's counts, then
 cleans up (also on Ctrl-C). Run as root; topologies/demo/run.sh builds first.
 """
 
@@ -24,21 +26,15 @@ sys.path.insert(0, str(HERE.parent / "line3"))
 sys.path.insert(0, str(HERE))
 
 from lab import Lab, LabError, poll  # noqa: E402
-from pimd_setup import mroute, neighbor_addresses  # noqa: E402
+from pimd_setup import igmpd_yaml, mroute, neighbor_addresses, pimd_yaml  # noqa: E402
 import topology as line3  # noqa: E402
 
 REPO = HERE.parent.parent
 SRC, GROUP, RATE, SECONDS = "198.18.1.2", line3.GROUP, 100, 5
 
 
-def demo_config(node) -> str:
-    """etc/pimd-static-demo.yaml with the node's own socket and pid file paths."""
-    text = (REPO / "etc" / "pimd-static-demo.yaml").read_text()
-    for old, new in (("/run/fanout/pimd.sock", node.socket_path("pimd")),
-                     ("/run/fanout/pimd-ipc.sock", node.run_dir / "pimd-ipc.sock"),
-                     ("/run/fanout/pimd.pid", node.run_dir / "pimd.pid")):
-        text = text.replace(old, str(new))
-    return text
+RP_CONFIG = f"rp:\n  - address: {line3.RP}\n    groups: [239.0.0.0/8]\nspt-switchover: immediate\n"
+HELLO = {"hello-interval": "2s"}
 
 
 def banner(text: str) -> None:
@@ -53,24 +49,28 @@ def main() -> int:
     with Lab(prefix="fodemo") as lab:
         banner("building line3: src - r1 - r2 - rcv")
         topo = line3.build(lab)
-        for r in topo.routers:
-            r.start_pimd(demo_config(r))
-        print("pimd started on r1 and r2")
+        topo.r1.start_pimd(pimd_yaml(topo.r1, {"eth0": HELLO, "eth1": HELLO}, extra=RP_CONFIG))
+        topo.r2.start_pimd(pimd_yaml(topo.r2, {"eth0": HELLO, "eth1": {**HELLO, "igmp": True}}, extra=RP_CONFIG))
+        topo.r2.start_igmpd(igmpd_yaml(topo.r2, ["eth1"], version=3))
+        print(f"pimd started on r1 and r2 (RP {line3.RP}); igmpd on r2 for the receiver's LAN")
         poll(lambda: neighbor_addresses(topo.r2, "eth0") == {"198.18.2.1"} and
              neighbor_addresses(topo.r1, "eth1") == {"198.18.2.2"}, timeout=15, what="r1-r2 PIM adjacency")
-        for r in topo.routers:
-            poll(lambda: (m := mroute(r, SRC, GROUP)) and m["installed"], timeout=5, what=f"{r.name} static mroute")
         banner(f"receiver joins {GROUP} on rcv; src sends {RATE} pkt/s for {SECONDS} s")
-        rx = topo.rcv.mcast_recv(GROUP, "eth0", duration=SECONDS + 5, count=RATE * SECONDS, idle=2)
+        rx = topo.rcv.mcast_recv(GROUP, "eth0", duration=SECONDS + 8, count=RATE * SECONDS, idle=3)
+        poll(lambda: any(g.get("group") == GROUP for g in topo.r2.fanout("show ip igmp groups").get("groups", [])),
+             timeout=10, what="r2 learns the receiver's membership")
+        time.sleep(0.5)  # igmpd -> pimd (IPC) -> (*,G) at the RP
         tx = topo.src.mcast_send(GROUP, "eth0", rate=RATE, count=RATE * SECONDS, ttl=8)
-        poll(lambda: mroute(topo.r2, SRC, GROUP)["packets"] > 0, timeout=5, what="packets through r2")
+        poll(lambda: (m := mroute(topo.r2, SRC, GROUP)) and m["packets"] > 0, timeout=10,
+             what="native (S,G) packets through r2")
         print("packets are arriving")
         sent, got = tx.result(timeout=30), rx.result(timeout=30)
         for r in topo.routers:
-            banner(f"{r.name}# fanout show ip pim neighbor")
-            print(r.fanout("show ip pim neighbor", json_output=False), end="")
-            banner(f"{r.name}# fanout show ip mroute")
-            print(r.fanout("show ip mroute", json_output=False), end="")
+            for command in ("show ip pim neighbor", "show ip mroute", "show ip pim register"):
+                banner(f"{r.name}# fanout {command}")
+                print(r.fanout(command, json_output=False), end="")
+        banner("r2# fanout show ip igmp groups")
+        print(topo.r2.fanout("show ip igmp groups", json_output=False), end="")
         banner("receiver (rcv)")
         print(f"sent {sent['sent']}, received {got['received']}, duplicates {got['duplicates']}, "
               f"first packet {got.get('first_packet_after_join_ms')} ms after the join, "

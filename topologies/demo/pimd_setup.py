@@ -1,4 +1,4 @@
-"""Fanout pimd configuration for lab nodes, shared by the demo (topologies/demo/demo.py) and the pimd e2e tests
+"""Fanout pimd (and igmpd) configuration for lab nodes, shared by the demo (topologies/demo/demo.py) and the pimd e2e tests
 (tests/e2e/pimd_*.py).
 
 pimd_yaml(node, interfaces, static_mroutes) renders a pimd YAML config whose sockets and pid file live in the
@@ -39,6 +39,19 @@ def pimd_yaml(node, interfaces: dict[str, dict], static_mroutes: list[dict] | No
             lines += [f"  - source: {m['source']}", f"    group: {m['group']}", f"    iif: {m['iif']}",
                       f"    oifs: {_value(m['oifs'])}"]
     return "\n".join(lines) + "\n" + extra
+
+
+def igmpd_yaml(node, interfaces: list[str], version: int = 3, query_interval: str = "10s") -> str:
+    """igmpd next to pimd in `node` (same run dir, so it finds pimd's IPC socket), querier on `interfaces`."""
+    run = Path(node.run_dir)
+    lines = ["daemon:", f"  status-socket: {node.socket_path('igmpd')}", f"  ipc-socket: {run / 'pimd-ipc.sock'}",
+             f"  pid-file: {run / 'igmpd.pid'}", "  log-level: info", "interfaces:"]
+    for name in interfaces:
+        lines += [f"  - name: {name}", f"    version: {version}", f"    query-interval: {query_interval}",
+                  "    query-response-interval: 2s", "    last-member-query-interval: 200ms",
+                  "    last-member-query-count: 2"]
+    lines += ["ipc:", "  enabled: true"]
+    return "\n".join(lines) + "\n"
 
 
 def neighbors(node, ifname: str | None = None) -> list[dict]:

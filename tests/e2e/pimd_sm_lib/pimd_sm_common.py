@@ -3,27 +3,8 @@ e2e glob (tests/e2e/*.py) does not register it as a test."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-
-def check(cond, what: str) -> None:
-    """Fails loudly with `what` (which says what was expected and what was seen), else prints it as passed."""
-    if not cond:
-        raise AssertionError(what)
-    print(f"ok - {what}", flush=True)
-
-
-def igmpd_yaml(node, interfaces: list[str], version: int = 3, query_interval: str = "10s") -> str:
-    """igmpd next to pimd in `node` (same run dir, so it finds pimd's IPC socket), querier on `interfaces`."""
-    run = Path(node.run_dir)
-    lines = ["daemon:", f"  status-socket: {node.socket_path('igmpd')}", f"  ipc-socket: {run / 'pimd-ipc.sock'}",
-             f"  pid-file: {run / 'igmpd.pid'}", "  log-level: info", "interfaces:"]
-    for name in interfaces:
-        lines += [f"  - name: {name}", f"    version: {version}", f"    query-interval: {query_interval}",
-                  "    query-response-interval: 2s", "    last-member-query-interval: 200ms",
-                  "    last-member-query-count: 2"]
-    lines += ["ipc:", "  enabled: true"]
-    return "\n".join(lines) + "\n"
+from lab import check  # noqa: F401 (re-exported for the tests)
+from pimd_setup import igmpd_yaml  # noqa: F401 (re-exported for the tests)
 
 
 _KEYS = {"join": "joins", "upstream": "upstream", "assert": "asserts", "rpf": "rpf"}

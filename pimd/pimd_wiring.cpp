@@ -170,15 +170,17 @@ void PimDaemon::on_pim_readable() {
 
 void PimDaemon::on_upcalls() {
     // KernelMrt counts them by type; the PIM-SM core decides (NOCACHE: forward per the TIB, or a negative
-    // entry; WRONGVIF: assert / SPT bit; WHOLEPKT: register).
+    // entry; WRONGVIF: assert / SPT bit; WHOLEPKT: register). One read is handed over as one batch: a burst
+    // of new sources costs one re-evaluation per group, not one per upcall (SparseMode::handle(span)).
+    std::vector<pim::KernelUpcall> batch;
     for (const sys::Upcall& u : mrt_->read_upcalls()) {
         FANOUT_LOG_DEBUG(LogCategory::kKernel, "kernel: upcall {} ({},{}) vif {}",
                          sys::upcall_type_name(u.type), u.source.to_string(), u.group.to_string(), u.vif);
-        pim::KernelUpcall ev = to_core_upcall(u);
-        if (upcall_sink_) upcall_sink_(ev);
+        batch.push_back(to_core_upcall(u));
+        if (upcall_sink_) upcall_sink_(batch.back());
         if (stopped_) return;
-        core_->handle(ev);
     }
+    if (!batch.empty()) core_->handle(std::span<const pim::KernelUpcall>(batch));
 }
 
 std::optional<int> PimDaemon::ifindex_of(const std::string& name) const {

@@ -46,6 +46,10 @@ void PimCore::handle(const KernelUpcall& ev) {
     if (!shut_down_) sparse_->handle(ev);
 }
 
+void PimCore::handle(std::span<const KernelUpcall> batch) {
+    if (!shut_down_) sparse_->handle(batch);
+}
+
 void PimCore::remove_observer(PimObserver* o) {
     observers_.erase(std::remove(observers_.begin(), observers_.end(), o), observers_.end());
 }

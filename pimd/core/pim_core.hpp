@@ -22,6 +22,7 @@
 
 #include <map>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -58,6 +59,8 @@ class PimCore {
     void handle(const MembershipChanged& ev);
     void handle(const RouteChanged& ev);
     void handle(const KernelUpcall& ev);
+    // Upcalls read together from the mroute socket: one re-evaluation per affected group (sparse_mode.hpp).
+    void handle(std::span<const KernelUpcall> batch);
     // Stops PIM everywhere: a holdtime-0 Hello on every interface that can send, then every VIF removed.
     // Later inputs are ignored.
     void shutdown();

@@ -42,6 +42,7 @@ bool SparseMode::i_am_dr(int ifindex) const {
 }
 
 std::optional<Ipv4Address> SparseMode::rp(Ipv4Address group) const {
+    if (rp_cache_.valid && rp_cache_.group == group) return rp_cache_.rp;
     return rp_set_.rp_for(group);
 }
 
@@ -231,8 +232,8 @@ void SparseMode::recompute_all() {
         groups.insert(g);
     for (auto g : members_.groups())
         groups.insert(g);
-    for (const auto& [k, f] : flows_)
-        groups.insert(k.group);
+    for (const auto& [g, sources] : flows_by_group_)
+        groups.insert(g);
     ++busy_;
     for (auto g : groups)
         recompute_group(g);
@@ -243,20 +244,20 @@ void SparseMode::recompute_all() {
 
 void SparseMode::sync_tracking(Ipv4Address group) {
     std::set<Ipv4Address> want;
-    const bool has_state = tib_.find(StarGKey{group}) || !tib_.sources_of(group).empty() ||
-                           !members_.interfaces_of(group).empty();
+    const auto rp_addr = rp(group);
+    const auto tib_sources = tib_.sources_of(group);
+    const bool has_state =
+        tib_.find(StarGKey{group}) || !tib_sources.empty() || !members_.interfaces_of(group).empty();
     if (has_state) {
-        if (auto r = rp(group)) want.insert(*r);
-        for (auto s : tib_.sources_of(group))
-            want.insert(s);
+        if (rp_addr) want.insert(*rp_addr);
+        want.insert(tib_sources.begin(), tib_sources.end());
         for (auto s : members_.included_sources(group))
             want.insert(s);
     }
-    for (const auto& [k, f] : flows_)
-        if (k.group == group) {
-            want.insert(k.source);
-            if (auto r = rp(group)) want.insert(*r);
-        }
+    if (const auto& flowing = flow_sources(group); !flowing.empty()) {
+        want.insert(flowing.begin(), flowing.end());
+        if (rp_addr) want.insert(*rp_addr);
+    }
     auto& have = tracked_by_group_[group];
     for (auto a : want)
         if (!have.count(a)) tracker_.track(a);
@@ -273,7 +274,22 @@ void SparseMode::recompute_group(Ipv4Address group) {
     drain_assert_changes();
 }
 
+// Re-evaluates several groups as one input (recompute_all without the assert sweep): a batch of upcalls.
+void SparseMode::recompute_groups(const std::set<Ipv4Address>& groups) {
+    ++busy_;
+    for (auto g : groups)
+        recompute_group_once(g);
+    --busy_;
+    drain_assert_changes();
+}
+
+// Cost: O(entries of the group): the TIB, the flows and the programmed entries are indexed by group, and
+// RP(G) is computed once (rp_cache_). The addresses the group needs are tracked before the macros read RPF
+// (sync_tracking), and untracked after collection; the (S,G) created below for included sources track
+// nothing new (their sources are among the included ones tracked already).
 void SparseMode::recompute_group_once(Ipv4Address group) {
+    const RpCache saved_rp = rp_cache_;
+    rp_cache_ = RpCache{true, group, rp_set_.rp_for(group)};
     std::set<Ipv4Address> sources;  // every (S,G) that may have assert state: before and after collection
     for (auto s : tib_.sources_of(group))
         sources.insert(s);
@@ -284,7 +300,6 @@ void SparseMode::recompute_group_once(Ipv4Address group) {
         SGKey sg{s, group};
         if (!tib_.find(sg) && !pim_include_sg(in, sg).empty()) tib_.get_or_create(sg, now());
     }
-    sync_tracking(group);
     // No (*,G) state for SSM groups (4.8) nor without an RP.
     if (!is_ssm(group) && rp(group) && !tib_.find(StarGKey{group}) && join_desired_star_g(in, group))
         tib_.get_or_create(StarGKey{group}, now());
@@ -299,9 +314,10 @@ void SparseMode::recompute_group_once(Ipv4Address group) {
     sync_tracking(group);
     for (auto s : tib_.sources_of(group))
         sources.insert(s);
-    for (auto it = flows_.begin(); it != flows_.end(); ++it)
-        if (it->first.group == group) sources.insert(it->first.source);
+    const auto& flowing = flow_sources(group);
+    sources.insert(flowing.begin(), flowing.end());
     reevaluate_asserts(group, sources);
+    rp_cache_ = saved_rp;
 }
 
 void SparseMode::collect_group(Ipv4Address group) {

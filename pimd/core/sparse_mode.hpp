@@ -33,6 +33,7 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -110,6 +111,8 @@ class SparseMode final : public PimObserver,
     void handle(const MembershipChanged& ev);
     void handle(const RouteChanged& ev);
     void handle(const KernelUpcall& ev);
+    // Upcalls read together (one mroute socket read): each affected group is re-evaluated once, at the end.
+    void handle(std::span<const KernelUpcall> batch);
     void config_changed();
     // Register (4.4.1 Register-Stop at the DR, 4.4.2 Register at the RP).
     RxOutcome receive_register(const PimRxContext& ctx);
@@ -245,13 +248,27 @@ class SparseMode final : public PimObserver,
     void restart_keepalive(SGEntry& e, Duration period);
     void schedule_sampling();
     void keepalive_expired(const SGKey& sg);
+    // NOCACHE (4.2, 4.2.1) in two halves: the flow and KeepaliveTimer, then (after the group was
+    // re-evaluated) Update_SPTbit for data that arrived on RPF_interface(S).
+    struct PendingNoCache {
+        SGKey sg;
+        int arrival = 0;
+        bool on_spt_path = false;
+    };
+    std::optional<PendingNoCache> nocache_begin(const KernelUpcall& ev);
+    bool nocache_sptbit(const PendingNoCache& p);
     void nocache(const KernelUpcall& ev);
+    void nocache_batch(std::span<const KernelUpcall> run);
+    KernelFlow& add_flow(const SGKey& sg);
+    void erase_flow(const SGKey& sg);
+    const std::set<Ipv4Address>& flow_sources(Ipv4Address group) const;
     void wrongvif(const KernelUpcall& ev);
     void flush_mfc_now();
 
     // sparse_mode.cpp
     void recompute_group(Ipv4Address group);
     void recompute_group_once(Ipv4Address group);
+    void recompute_groups(const std::set<Ipv4Address>& groups);
     void recompute_all();
     void sync_tracking(Ipv4Address group);
     void collect_group(Ipv4Address group);
@@ -284,7 +301,8 @@ class SparseMode final : public PimObserver,
     CounterSource* counters_source_ = nullptr;
     TrafficMonitor traffic_;
     std::map<SGKey, KernelFlow> flows_;
-    std::set<SGKey> programmed_;                                     // (S,G) handed to MfcSync as desired
+    std::map<Ipv4Address, std::set<Ipv4Address>> flows_by_group_;    // group -> sources in flows_
+    std::map<Ipv4Address, std::set<Ipv4Address>> programmed_;        // group -> (S,G) handed to MfcSync
     std::map<Ipv4Address, std::set<Ipv4Address>> tracked_by_group_;  // group -> addresses it tracks
     TimerHandle deferred_finish_;
     TimerHandle sample_timer_;
@@ -295,7 +313,14 @@ class SparseMode final : public PimObserver,
     // Register (4.4): after the TIB they read; destroyed before it.
     RegisterDr register_dr_;
     RegisterRp register_rp_;
-    int busy_ = 0;                                 // > 0 while groups are being re-evaluated
+    int busy_ = 0;  // > 0 while groups are being re-evaluated
+    // RP(G) of the group being re-evaluated (the RP set does not change during a re-evaluation).
+    struct RpCache {
+        bool valid = false;
+        Ipv4Address group;
+        std::optional<Ipv4Address> rp;
+    };
+    mutable RpCache rp_cache_;
     std::set<Ipv4Address> assert_changed_groups_;  // queued by AssertListener while busy
 };
 

@@ -80,17 +80,41 @@ std::optional<MfcEntry> SparseMode::desired_entry(const SGKey& sg) const {
     return m;
 }
 
+// The kernel flows (KernelFlow) of a group, by source: the per-group walks cost O(entries of the group).
+KernelFlow& SparseMode::add_flow(const SGKey& sg) {
+    auto [it, fresh] = flows_.try_emplace(sg);
+    if (fresh) {
+        it->second.since = now();
+        flows_by_group_[sg.group].insert(sg.source);
+    }
+    return it->second;
+}
+
+void SparseMode::erase_flow(const SGKey& sg) {
+    if (flows_.erase(sg) == 0) return;
+    auto it = flows_by_group_.find(sg.group);
+    if (it == flows_by_group_.end()) return;
+    it->second.erase(sg.source);
+    if (it->second.empty()) flows_by_group_.erase(it);
+}
+
+const std::set<Ipv4Address>& SparseMode::flow_sources(Ipv4Address group) const {
+    static const std::set<Ipv4Address> kNone;
+    auto it = flows_by_group_.find(group);
+    return it == flows_by_group_.end() ? kNone : it->second;
+}
+
 void SparseMode::update_forwarding(Ipv4Address group) {
-    std::set<SGKey> keys;
+    std::set<Ipv4Address> sources;  // the (S,G) of the group that get a kernel entry (or lose theirs)
     for (auto s : tib_.sources_of(group))
-        if (tib_.find(SGKey{s, group})) keys.insert(SGKey{s, group});
-    for (auto it = flows_.lower_bound(SGKey{}); it != flows_.end(); ++it)
-        if (it->first.group == group) keys.insert(it->first);
-    for (const auto& sg : keys) {
+        if (tib_.find(SGKey{s, group})) sources.insert(s);
+    const auto& flowing = flow_sources(group);
+    sources.insert(flowing.begin(), flowing.end());
+    for (auto s : sources) {
+        const SGKey sg{s, group};
         auto d = desired_entry(sg);
         if (!d) {
             mfc_.remove_desired(sg);
-            programmed_.erase(sg);
             continue;
         }
         mfc_.set_desired(*d);
@@ -101,7 +125,7 @@ void SparseMode::update_forwarding(Ipv4Address group) {
             f->second.recheck = TimerHandle(core_.timers(), kNegativeEntryLifetime, [this, sg] {
                 auto d2 = desired_entry(sg);
                 if (d2 && d2->oifs.any()) return;
-                flows_.erase(sg);
+                erase_flow(sg);
                 if (tib_.find(sg)) {
                     if (d2) mfc_.set_desired(*d2);
                 } else {
@@ -115,16 +139,13 @@ void SparseMode::update_forwarding(Ipv4Address group) {
         }
     }
     // (S,G) entries that went away: their kernel entries go too, unless a flow keeps them.
-    for (auto it = programmed_.lower_bound(SGKey{Ipv4Address{}, Ipv4Address{}}); it != programmed_.end();) {
-        if (it->group == group && !keys.count(*it)) {
-            mfc_.remove_desired(*it);
-            it = programmed_.erase(it);
-        } else {
-            ++it;
-        }
-    }
-    for (const auto& sg : keys)
-        programmed_.insert(sg);
+    if (auto it = programmed_.find(group); it != programmed_.end())
+        for (auto s : it->second)
+            if (!sources.count(s)) mfc_.remove_desired(SGKey{s, group});
+    if (sources.empty())
+        programmed_.erase(group);
+    else
+        programmed_[group] = std::move(sources);
 }
 
 void SparseMode::restart_keepalive(SGEntry& e) {
@@ -138,7 +159,7 @@ void SparseMode::restart_keepalive(SGEntry& e, Duration period) {
 
 void SparseMode::keepalive_expired(const SGKey& sg) {
     FANOUT_LOG_DEBUG(LogCategory::kJoinPrune, "pim: KeepaliveTimer{} expired", sg.to_string());
-    flows_.erase(sg);
+    erase_flow(sg);
     recompute_group(sg.group);
     if (!tib_.find(sg)) mfc_.remove_desired(sg);
     finish_deferred();
@@ -153,14 +174,13 @@ void SparseMode::update_sptbit(const SGKey& sg, int iif) {
     transition("SPTbit", sg.to_string(), iif, "FALSE", "TRUE", "Update_SPTbit");
 }
 
-void SparseMode::nocache(const KernelUpcall& ev) {
+std::optional<SparseMode::PendingNoCache> SparseMode::nocache_begin(const KernelUpcall& ev) {
     ++counters_.upcalls_nocache;
     const SGKey sg = ev.key();
-    if (!sg.group.is_multicast() || sg.group.is_link_local_multicast() || !sg.source.is_unicast()) return;
+    if (!sg.group.is_multicast() || sg.group.is_link_local_multicast() || !sg.source.is_unicast())
+        return std::nullopt;
     const int arrival = ifindex_of_vif(core_.vifs(), ev.vif);
-    auto [it, fresh] = flows_.try_emplace(sg);
-    if (fresh) it->second.since = now();
-    it->second.arrival_vif = ev.vif;
+    add_flow(sg).arrival_vif = ev.vif;
     sync_tracking(sg.group);
     auto in = macro_inputs();
     const bool on_spt_path = arrival != 0 && arrival == rpf_interface(sg.source);
@@ -173,11 +193,45 @@ void SparseMode::nocache(const KernelUpcall& ev) {
                                    core_.config().spt_threshold.mode == SptThresholdMode::kImmediate)) {
         restart_keepalive(tib_.get_or_create(sg, now()));  // 4.2.1 CheckSwitchToSpt
     }
-    recompute_group(sg.group);
-    if (SGEntry* e = tib_.find(sg); e && on_spt_path) {
-        update_sptbit(sg, arrival);
-        if (e->spt_bit) recompute_group(sg.group);
-    }
+    return PendingNoCache{sg, arrival, on_spt_path};
+}
+
+// After the group's re-evaluation: data on RPF_interface(S) may set the SPTbit (4.2.2); true when the group
+// must be re-evaluated again (the SPTbit is set).
+bool SparseMode::nocache_sptbit(const PendingNoCache& p) {
+    SGEntry* e = tib_.find(p.sg);
+    if (!e || !p.on_spt_path) return false;
+    update_sptbit(p.sg, p.arrival);
+    return e->spt_bit;
+}
+
+void SparseMode::nocache(const KernelUpcall& ev) {
+    auto p = nocache_begin(ev);
+    if (!p) return;
+    recompute_group(p->sg.group);
+    if (nocache_sptbit(*p)) recompute_group(p->sg.group);
+    finish();
+}
+
+// Consecutive NOCACHE upcalls of one socket read: each flow is noted (nocache_begin), then every affected
+// group is re-evaluated once, then the SPTbits, then one more pass for the groups whose SPTbit was set, and
+// the kernel entries go out together (finish). A burst of new sources costs one re-evaluation per group per
+// read instead of one per upcall, and the kernel's unresolved entries are resolved within the same turn.
+void SparseMode::nocache_batch(std::span<const KernelUpcall> run) {
+    std::vector<PendingNoCache> pending;
+    pending.reserve(run.size());
+    std::set<Ipv4Address> groups;
+    for (const auto& ev : run)
+        if (auto p = nocache_begin(ev)) {
+            groups.insert(p->sg.group);
+            pending.push_back(*p);
+        }
+    if (pending.empty()) return;
+    recompute_groups(groups);
+    std::set<Ipv4Address> again;
+    for (const auto& p : pending)
+        if (nocache_sptbit(p)) again.insert(p.sg.group);
+    recompute_groups(again);
     finish();
 }
 
@@ -211,6 +265,23 @@ void SparseMode::handle(const KernelUpcall& ev) {
     }
 }
 
+void SparseMode::handle(std::span<const KernelUpcall> batch) {
+    // Runs of NOCACHE upcalls are batched; any other upcall is handled on its own, in order.
+    size_t i = 0;
+    while (i < batch.size()) {
+        size_t j = i;
+        while (j < batch.size() && batch[j].type == KernelUpcallType::kNoCache)
+            ++j;
+        if (j - i > 1) {
+            nocache_batch(batch.subspan(i, j - i));
+            i = j;
+        } else {
+            handle(batch[i]);
+            ++i;
+        }
+    }
+}
+
 // Counter samples (keepalive.hpp): traffic keeps the KAT running where 4.2 restarts it, and the kbit/s SPT
 // threshold decides CheckSwitchToSpt on the shared tree.
 void SparseMode::set_counter_source(CounterSource* c) {
@@ -236,8 +307,9 @@ void SparseMode::sample_traffic() {
         keys.push_back(k);
     // An (S,G) installed before its first packet (an SSM join, or a Join that came first) never makes a
     // NOCACHE upcall: only its counters show data arriving on RPF_interface(S) (4.2 KAT, 4.2.2 SPTbit).
-    for (const auto& k : programmed_)
-        if (!flows_.count(k)) keys.push_back(k);
+    for (const auto& [g, sources] : programmed_)
+        for (auto s : sources)
+            if (!flows_.count(SGKey{s, g})) keys.push_back(SGKey{s, g});
     auto obs = traffic_.sample(*counters_source_, keys, now());
     std::set<Ipv4Address> groups;
     for (const auto& [sg, o] : obs) {

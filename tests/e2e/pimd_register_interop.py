@@ -164,7 +164,7 @@ def wire(pcap: Path, dr: set[str], what: str) -> dict:
           f"{first_native} ms (native seqs "
           f"{nseq[:1]}..{nseq[-1:]}, missing {seq_gaps(nseq)[:5]}); data Registers later than 0.5 s after the "
           f"first Register-Stop: {len(late)}; checksum status {sorted({p['cksum'] for p in pim})}")
-    for p in pim[:4] + ([p for p in pim if p["null"]][:2]):
+    for p in pim[:3] + [p for p in pim[3:] if p["null"]][:2]:  # the first exchange, then the first probes
         print(f"  tshark: t={p['t']:.3f} {p['src']} -> {p['dst']} type {p['type']} null {p['null']} "
               f"cksum {p['cksum']}")
     return {"pim": pim, "data": data, "null": null, "stops": stops, "native": native, "late": late,

@@ -107,6 +107,10 @@ void RegisterDr::reevaluate(const SGKey& sg) {
         if (it != states_.end()) {
             run(sg, RegisterDrEvent::kCouldRegisterFalse);
             states_.erase(sg);
+            if (auto g = sources_by_group_.find(sg.group); g != sources_by_group_.end()) {
+                g->second.erase(sg.source);
+                if (g->second.empty()) sources_by_group_.erase(g);
+            }
         }
         return;
     }
@@ -118,6 +122,7 @@ void RegisterDr::reevaluate(const SGKey& sg) {
                            TokenBucket(cfg_.rate_limit_pps, cfg_.rate_limit_burst, timers_.now()),
                            {}};
         states_.emplace(sg, std::move(st));
+        sources_by_group_[sg.group].insert(sg.source);
         run(sg, RegisterDrEvent::kCouldRegisterTrue);
         return;
     }
@@ -131,8 +136,9 @@ void RegisterDr::reevaluate(const SGKey& sg) {
 
 void RegisterDr::group_changed(Ipv4Address group) {
     std::vector<SGKey> keys;
-    for (const auto& [sg, st] : states_)
-        if (sg.group == group) keys.push_back(sg);
+    if (auto g = sources_by_group_.find(group); g != sources_by_group_.end())
+        for (auto src : g->second)
+            keys.push_back(SGKey{src, group});
     for (auto src : host_.macro_inputs().tib.sources_of(group))
         keys.push_back(SGKey{src, group});
     std::sort(keys.begin(), keys.end());

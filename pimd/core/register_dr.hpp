@@ -36,6 +36,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <span>
 #include <vector>
 
@@ -193,7 +194,8 @@ class RegisterDr final : private RegisterDrMachine::Hooks {
     PimActions& actions_;
     RegisterDrConfig cfg_;
     RegisterDrMachine machine_;
-    std::map<SGKey, SGRegisterState> states_;  // machines not in NoInfo
+    std::map<SGKey, SGRegisterState> states_;                        // machines not in NoInfo
+    std::map<Ipv4Address, std::set<Ipv4Address>> sources_by_group_;  // states_ by group (group_changed)
     RegisterDrCounters counters_;
 };
 

@@ -2,14 +2,14 @@
 # The whole test suite: install, format check, build, unit + conformance + tshark + e2e + interop (ctest),
 # sanitizer build and tests, fuzz smoke runs. Prints one closing line "fanout: N passed, N failed".
 #
-# Environment: FUZZ_SECONDS (per fuzz target, default 20), JOBS (default nproc), SKIP_FUZZ=1, SKIP_ASAN=1.
+# Environment: FUZZ_SECONDS (per fuzz target, default 10), JOBS (default nproc), SKIP_FUZZ=1, SKIP_ASAN=1.
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 JOBS=${JOBS:-$(nproc)}
 # ccache keys on relative paths below the checkout, so a fresh clone elsewhere reuses earlier builds.
 export CCACHE_BASEDIR=$ROOT CCACHE_NOHASHDIR=1
-FUZZ_SECONDS=${FUZZ_SECONDS:-20}
+FUZZ_SECONDS=${FUZZ_SECONDS:-10}
 BUILD=${BUILD_DIR:-$ROOT/build}
 passed=0
 failed=0

@@ -115,9 +115,9 @@ def run_stream(topo, what: str, rp_ready) -> dict:
 def check_stream(got: dict, w: dict, what: str) -> None:
     """The Fanout RP forwards every datagram that reached it (as a data Register or natively; 5% slack)."""
     reached = len(set(w["reg_seqs"]) | {q for _, q in w["native_t"]})
-    check(reached >= 0.5 * COUNT and got["received"] >= reached - 0.05 * COUNT and got["duplicates"] == 0,
+    check(reached >= 1 and got["received"] >= reached - 0.05 * COUNT and got["duplicates"] == 0,
           f"{what}: rcv got every datagram that reached the RP as a Register or natively (expected >= "
-          f"{reached} - 5% and >= {COUNT // 2} reaching it; got {got['received']}, duplicates {got['duplicates']})")
+          f"{reached} - 5%; got {got['received']}, duplicates {got['duplicates']})")
 
 
 def native_times(pcap: Path) -> list[tuple[float, int]]:
@@ -180,8 +180,8 @@ def inner_ip_checksums(pcap: Path) -> list[str]:
     return sorted(set(out.stdout.split()))
 
 
-def case_fanout_dr_frr_rp() -> None:
-    with Lab() as lab:
+def case_fanout_dr_frr_rp(prefix: str) -> None:
+    with Lab(prefix) as lab:
         topo = line3.build(lab)
         r1, r2 = topo.r1, topo.r2
         r1.start_pimd(pimd_yaml(r1, {"eth0": HELLO, "eth1": HELLO}, extra=FANOUT_RP, debug=["register"]))
@@ -205,7 +205,7 @@ def case_fanout_dr_frr_rp() -> None:
         check(w["reg_seqs"] and w["reg_seqs"][0] == 0,
               f"1: r1 registered the source's first datagram (seq 0; registered seqs {w['reg_seqs'][:5]})")
         native = len(w["native_t"])
-        check(native >= 0.5 * COUNT and got["received"] >= native - 0.05 * COUNT and got["duplicates"] == 0,
+        check(native >= 1 and got["received"] >= native - 0.05 * COUNT and got["duplicates"] == 0,
               f"1: rcv got every datagram FRR received natively (expected >= {native} - 5%; got {got['received']}, "
               f"first seq {got['first_seq']}, duplicates {got['duplicates']})")
         if got["first_seq"]:
@@ -215,8 +215,9 @@ def case_fanout_dr_frr_rp() -> None:
               f"(expected ['1'], seen {inner})")
         check(len(w["data"]) >= 1, f"1: r1 encapsulated the first datagrams in Registers to {RP} ({len(w['data'])})")
         check(len(w["stops"]) >= 1, f"1: FRR sent Register-Stop to r1 ({len(w['stops'])})")
-        check(w["native"] >= 0.5 * COUNT, f"1: native (S,G) traffic on r1-r2 after FRR joined the SPT "
-              f"(expected >= {COUNT // 2}, seen {w['native']})")
+        expect = COUNT - len(w["reg_seqs"]) - 0.05 * COUNT  # FRR joins the SPT 50 ms to ~3 s after the Register
+        check(w["native"] >= 1 and w["native"] >= expect, f"1: every datagram not registered crossed r1-r2 natively "
+              f"after FRR joined the SPT (expected >= {expect:.0f}, seen {w['native']})")
         check(len(w["late"]) <= 2, f"1: r1 stops encapsulating after FRR's Register-Stop (expected <= 2 data "
               f"Registers later than 0.5 s after it, seen {len(w['late'])})")
         check(len(w["null"]) >= 1, f"1: r1 probes with Null-Registers while suppressed (seen {len(w['null'])})")
@@ -226,8 +227,8 @@ def case_fanout_dr_frr_rp() -> None:
         print(f"1: FRR show ip pim upstream: {frr.vtysh('show ip pim upstream').strip()}")
 
 
-def case_frr_dr_fanout_rp() -> None:
-    with Lab() as lab:
+def case_frr_dr_fanout_rp(prefix: str) -> None:
+    with Lab(prefix) as lab:
         topo = line3.build(lab)
         r1, r2 = topo.r1, topo.r2
         frr = r1.start_frr(frr_conf("r1", None))
@@ -246,13 +247,15 @@ def case_frr_dr_fanout_rp() -> None:
               f"2: Fanout r2 learned ({SRC},{GROUP}) from FRR's Registers (sender one of r1's addresses "
               f"{sorted(R1_ADDRS)}) and sent Register-Stop "
               f"(seen {rp_rows}, register_stops_sent {stops_sent})")
+        time.sleep(1.0)  # tcpdump's last block of packets reaches the file before it is stopped
         dump.stop()
         w = wire(pcap, R1_ADDRS, "2")
         check_stream(got, w, "2")
         check(len(w["data"]) >= 1, f"2: FRR encapsulated the first datagrams in Registers ({len(w['data'])})")
         check(len(w["stops"]) >= 1, f"2: Fanout's Register-Stop to FRR is on the wire ({len(w['stops'])})")
-        check(w["native"] >= 0.5 * COUNT, f"2: native (S,G) traffic on r1-r2 after Fanout joined the SPT "
-              f"(expected >= {COUNT // 2}, seen {w['native']})")
+        expect = COUNT - 1 - max(w["reg_seqs"], default=COUNT) - 0.05 * COUNT
+        check(w["native"] >= 1 and w["native"] >= expect, f"2: every datagram after the registered ones crossed "
+              f"r1-r2 natively after Fanout joined the SPT (expected >= {expect:.0f}, seen {w['native']})")
         check(len(w["late"]) <= 2, f"2: FRR stops encapsulating after Fanout's Register-Stop (expected <= 2 data "
               f"Registers later than 0.5 s after it, seen {len(w['late'])})")
         mine = [p for p in w["pim"] if p["type"] == 2]
@@ -300,6 +303,7 @@ def case_troglobit_dr_fanout_rp(topo, trog) -> None:
     print(f"3: r2 show ip pim register: entries {rp_rows}, counters {reg['counters']['rp']}")
     check(neighbor_addresses(r2, "eth0") == {"198.18.2.1"} and trog.alive(),
           "3: troglobit is still alive and Fanout's neighbor after the stream")
+    time.sleep(1.0)  # tcpdump's last block of packets reaches the file before it is stopped
     dump.stop()
     w = wire(pcap, R1_ADDRS, "3")
     check_stream(got, w, "3")
@@ -322,10 +326,17 @@ def case_troglobit_dr_fanout_rp(topo, trog) -> None:
 
 def main() -> int:
     t0 = time.monotonic()
+    # Distinct prefixes: a Lab whose prefix collides with a live one cleans that one's namespaces up as stale
+    # (lab.new_prefix: pid and 2 random hex digits, the same pid for the three labs of this test).
+    prefixes: list[str] = []
+    while len(prefixes) < 3:
+        p = lablib.new_prefix()
+        if p not in prefixes:
+            prefixes.append(p)
     with contextlib.ExitStack() as stack:
-        case3 = start_troglobit_case(stack.enter_context(Lab())) if troglobit_available() else None
-        case_fanout_dr_frr_rp()
-        case_frr_dr_fanout_rp()
+        case3 = start_troglobit_case(stack.enter_context(Lab(prefixes[2]))) if troglobit_available() else None
+        case_fanout_dr_frr_rp(prefixes[0])
+        case_frr_dr_fanout_rp(prefixes[1])
         if case3:
             case_troglobit_dr_fanout_rp(*case3)
     print(f"pimd_register_interop: all checks passed in {time.monotonic() - t0:.1f} s")

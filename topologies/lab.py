@@ -136,9 +136,18 @@ def find_binary(name: str, build_dir: Path | None = None) -> Path:
     raise LabError(f"{name} not found in {build} (build it, or set FANOUT_BUILD_DIR or FANOUT_{name.upper()}_BIN)")
 
 
+_PREFIXES_GIVEN: set[str] = set()
+
+
 def new_prefix(tag: str = "fo") -> str:
-    """A short, unique namespace prefix: <tag><pid % 10000>x<2 random hex digits>."""
-    return f"{tag}{os.getpid() % 10000}x{random.randrange(256):02x}"
+    """A short, unique namespace prefix: <tag><pid % 10000>x<2 random hex digits>, never one this process has
+    handed out already (a second Lab with the same prefix would remove the first one's namespaces as stale)."""
+    for _ in range(1000):
+        prefix = f"{tag}{os.getpid() % 10000}x{random.randrange(256):02x}"
+        if prefix not in _PREFIXES_GIVEN:
+            _PREFIXES_GIVEN.add(prefix)
+            return prefix
+    raise LabError(f"no unused namespace prefix left for tag {tag!r} in this process")
 
 
 def netns_list() -> list[str]:

@@ -73,7 +73,7 @@ struct PimdConfig {
     uint32_t mroute_table = 0;  // as written; kernel_table() maps 0 to 253
     std::vector<StaticMroute> static_mroutes;
     std::vector<pim::BeaconSpec> beacons;
-    std::optional<msdp::MsdpConfig> msdp;           // absent: MSDP off
+    std::optional<msdp::MsdpConfig> msdp;            // absent: MSDP off
     std::optional<pim::AnycastRpConfig> anycast_rp;  // absent: no RFC 4610 register forwarding
 
     uint32_t kernel_table() const { return mroute_table == 0 ? kDefaultMrouteTableId : mroute_table; }

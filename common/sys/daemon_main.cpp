@@ -166,7 +166,8 @@ class DaemonRunner {
         auto started = h_.start(*ctx_, config_);
         if (!started.ok()) return fail(started.error());
         if (!common.metrics_listen.empty()) {
-            auto m = MetricsHttpServer::listen(loop_, common.metrics_listen, [this] { return metrics_text(); });
+            auto m =
+                MetricsHttpServer::listen(loop_, common.metrics_listen, [this] { return metrics_text(); });
             if (!m.ok()) {
                 shutdown(1);
                 return fail(m.error());
@@ -212,8 +213,10 @@ class DaemonRunner {
         config_ = std::move(next.value());
         DaemonCommonConfig common = effective_common(h_.common(config_.get()), args_);
         if (common.status_socket != ctx_->common.status_socket || common.pid_file != ctx_->common.pid_file ||
-            common.ipc_socket != ctx_->common.ipc_socket || common.metrics_listen != ctx_->common.metrics_listen)
-            FANOUT_LOG_WARN("{}: socket, metrics listener and pid file paths change at the next restart", h_.name);
+            common.ipc_socket != ctx_->common.ipc_socket ||
+            common.metrics_listen != ctx_->common.metrics_listen)
+            FANOUT_LOG_WARN("{}: socket, metrics listener and pid file paths change at the next restart",
+                            h_.name);
         apply_logging(common);
         ctx_->common.log_level = common.log_level;
         ctx_->common.debug = common.debug;

@@ -25,8 +25,8 @@ if os.geteuid() != 0:
     print("SKIP: igmpd e2e tests need root (network namespaces, the kernel multicast routing table)")
     sys.exit(77)
 
-from igmpd_membership import check, igmpd_yaml  # noqa: E402
-from lab import Lab, poll  # noqa: E402
+from igmpd_membership import igmpd_yaml  # noqa: E402
+from lab import Lab, check, poll  # noqa: E402
 
 GROUP, OTHER = "239.2.2.2", "239.2.2.3"
 COUNT = 300

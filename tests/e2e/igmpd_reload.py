@@ -23,8 +23,8 @@ if os.geteuid() != 0:
     print("SKIP: igmpd e2e tests need root (network namespaces, raw IGMP sockets)")
     sys.exit(77)
 
-from igmpd_membership import check, igmpd_yaml  # noqa: E402
-from lab import Lab, poll  # noqa: E402
+from igmpd_membership import igmpd_yaml  # noqa: E402
+from lab import Lab, check, poll  # noqa: E402
 
 
 def iface(node, ifname="eth0") -> dict:

@@ -33,18 +33,21 @@ TEST(PimdStatus, MrouteTextAndJson) {
     r.iif_vif = 0;
     r.oifs = {{"eth1", 1, 1}};
     r.flags = "S";
+    r.protocol = "static";
     r.installed = true;
     r.state = "installed";
     r.packets = 42;
     r.bytes = 4200;
     v.routes.push_back(r);
     std::string t = to_text(v);
-    EXPECT_NE(t.find("198.18.1.2  239.1.1.1  S      eth0  eth1  42       4200"), std::string::npos) << t;
+    EXPECT_NE(t.find("198.18.1.2  239.1.1.1  static  S      eth0  eth1  42       4200"), std::string::npos)
+        << t;
     auto j = to_json(v);
     EXPECT_EQ(j["table"], 253);
     EXPECT_EQ(j["routes"][0]["packets"], 42);
     EXPECT_EQ(j["routes"][0]["oifs"][0]["interface"], "eth1");
     EXPECT_EQ(j["routes"][0]["flags"], "S");
+    EXPECT_EQ(j["routes"][0]["protocol"], "static");
 }
 
 }  // namespace

@@ -403,6 +403,16 @@ class Node:
         self.lab.processes.append(p)
         return p
 
+    def capture(self, name: str, iface: str, pcap: str | Path, bpf: str = "ip", timeout: float = 5) -> Process:
+        """Starts tcpdump on iface writing every packet to pcap as it arrives (-U) and returns once tcpdump is
+        listening (its "listening on" line), so nothing sent after this call is missed. Stop it with .stop()."""
+        p = self.start(name, ["tcpdump", "-i", iface, "-U", "-n", "-w", str(pcap), bpf])
+        poll(lambda: "listening on" in p.log_text() or not p.alive(), timeout=timeout,
+             what=f"{self.name}: tcpdump listening on {iface}")
+        if not p.alive():
+            raise LabError(f"{self.name}: tcpdump on {iface} exited: {p.log_text()[-500:]}")
+        return p
+
     def sysctl(self, **settings) -> None:
         """node.sysctl(**{"net.ipv4.ip_forward": 1})."""
         self.run("sysctl", "-qw", *[f"{k}={v}" for k, v in settings.items()])

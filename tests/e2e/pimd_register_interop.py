@@ -84,8 +84,7 @@ def frr_conf(name: str, receiver_if: str | None) -> str:
 
 def capture(node, iface: str, name: str):
     pcap = Path(node.run_dir) / f"{name}.pcap"
-    dump = node.start(f"tcpdump-{name}", ["tcpdump", "-i", iface, "-U", "-n", "-w", str(pcap), "ip"])
-    time.sleep(1.0)
+    dump = node.capture(f"tcpdump-{name}", iface, pcap)
     return pcap, dump
 
 

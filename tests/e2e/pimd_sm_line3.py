@@ -100,8 +100,7 @@ def main() -> int:
              {"198.18.3.3"}, timeout=10, what="r1-r2 and r2-r3 adjacencies")
         check(True, "r2 is a PIM neighbor of r1 and r3")
         pcap = Path(r1.run_dir) / "r1-r2.pcap"
-        dump = r1.start("tcpdump", ["tcpdump", "-i", "eth1", "-U", "-n", "-w", str(pcap), "ip"])
-        time.sleep(1.0)
+        dump = r1.capture("tcpdump", "eth1", pcap)
 
         # 1. Receiver already joined, then the source starts: Registers first, then the SPT.
         rx = n["rcv"].mcast_recv(GROUP, "eth0", duration=25, count=400)
@@ -170,8 +169,7 @@ def main() -> int:
 
         # 3. No receivers: a new source on GROUP2 gets one Register and an immediate Register-Stop.
         pcap2 = Path(r1.run_dir) / "r1-r2-noreceiver.pcap"
-        dump2 = r1.start("tcpdump2", ["tcpdump", "-i", "eth1", "-U", "-n", "-w", str(pcap2), "ip"])
-        time.sleep(1.0)
+        dump2 = r1.capture("tcpdump2", "eth1", pcap2)
         n["src"].mcast_send(GROUP2, "eth0", rate=20, count=40, ttl=16).result(timeout=20)
         time.sleep(0.5)
         dump2.stop()

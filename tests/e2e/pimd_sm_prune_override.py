@@ -72,8 +72,7 @@ def main() -> int:
              what="u sees a and b on ulan")
         check(True, "u, a and b are PIM neighbors on ulan")
         cap = u.run_dir / "ulan.pcap"
-        dump = u.start("tcpdump", ["tcpdump", "-i", lan["u"], "-U", "-w", cap, "ip proto 103"])
-        time.sleep(1)
+        dump = u.capture("tcpdump", lan["u"], cap, "ip proto 103")
 
         rx_a = ha.mcast_recv(GROUP, ha_if, source=SRC, duration=DURATION, count=2 * RATE, name="recv-ha")
         rx_b = hb.mcast_recv(GROUP, hb_if, source=SRC, duration=DURATION + 4, idle=2, name="recv-hb")

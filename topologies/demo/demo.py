@@ -57,9 +57,9 @@ def main() -> int:
              neighbor_addresses(topo.r1, "eth1") == {"198.18.2.2"}, timeout=15, what="r1-r2 PIM adjacency")
         banner(f"receiver joins {GROUP} on rcv; src sends {RATE} pkt/s for {SECONDS} s")
         rx = topo.rcv.mcast_recv(GROUP, "eth0", duration=SECONDS + 8, count=RATE * SECONDS, idle=3)
-        poll(lambda: any(g.get("group") == GROUP for g in topo.r2.fanout("show ip igmp groups").get("groups", [])),
-             timeout=10, what="r2 learns the receiver's membership")
-        time.sleep(0.5)  # igmpd -> pimd (IPC) -> (*,G) at the RP
+        poll(lambda: any(m.get("group") == GROUP
+                         for m in topo.r2.fanout("show ip igmp-membership")["memberships"]),
+             timeout=10, what="r2's pimd has the receiver's membership (igmpd -> pimd over IPC)")
         tx = topo.src.mcast_send(GROUP, "eth0", rate=RATE, count=RATE * SECONDS, ttl=8)
         poll(lambda: (m := mroute(topo.r2, SRC, GROUP)) and m["packets"] > 0, timeout=10,
              what="native (S,G) packets through r2")

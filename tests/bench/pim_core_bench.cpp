@@ -25,6 +25,7 @@
 #include "pimd/core/pim_core.hpp"
 #include "pimd/core/sparse_mode.hpp"
 #include "pimd/core/tib.hpp"
+#include "tests/testlib/two_port_rib.hpp"
 
 namespace fanout::pim {
 namespace {
@@ -48,24 +49,6 @@ class CountingActions final : public PimActions {
     uint64_t mfc_dels = 0;
 };
 
-class Rib final : public RibView {
-  public:
-    std::optional<RpfRoute> lookup(Ipv4Address a) override {
-        RpfRoute r;
-        r.protocol = rtprot::kStatic;
-        if (Ipv4Prefix(Ipv4Address(198, 19, 13, 0), 24).contains(a)) {
-            r.prefix = Ipv4Prefix(Ipv4Address(198, 19, 13, 0), 24);
-            r.ifindex = 3;
-            r.connected = true;
-            return r;
-        }
-        r.prefix = Ipv4Prefix(Ipv4Address(0, 0, 0, 0), 0);
-        r.ifindex = 2;
-        r.gateway = kUp;
-        return r;
-    }
-};
-
 PimConfig bench_config() {
     PimConfig c;
     c.interfaces["eth0"] = {};
@@ -82,7 +65,7 @@ struct Router {
     ManualTimerService timers;
     SeededRandom rng{7};
     CountingActions actions;
-    Rib rib;
+    testlib::TwoPortRib rib{kUp};
     PimCore core{bench_config(), timers, rng, actions};
 
     Router() {

@@ -21,6 +21,7 @@
 #include "common/core/random.hpp"
 #include "pimd/core/pim_core.hpp"
 #include "pimd/core/sparse_mode.hpp"
+#include "tests/testlib/two_port_rib.hpp"
 
 namespace fanout::pim {
 namespace {
@@ -46,26 +47,6 @@ class MfcCountingActions final : public PimActions {
     uint64_t mfc_dels = 0;
 };
 
-class BurstRib final : public RibView {
-  public:
-    std::optional<RpfRoute> lookup(Ipv4Address a) override {
-        RpfRoute r;
-        r.protocol = rtprot::kStatic;
-        for (auto [prefix, ifindex] : {std::pair{Ipv4Prefix(Ipv4Address(10, 1, 0, 0), 16), 2},
-                                       std::pair{Ipv4Prefix(Ipv4Address(198, 19, 13, 0), 24), 3}}) {
-            if (!prefix.contains(a)) continue;
-            r.prefix = prefix;
-            r.ifindex = ifindex;
-            r.connected = true;
-            return r;
-        }
-        r.prefix = Ipv4Prefix(Ipv4Address(0, 0, 0, 0), 0);
-        r.ifindex = 2;
-        r.gateway = kUp;
-        return r;
-    }
-};
-
 PimConfig burst_config() {
     PimConfig c;
     c.interfaces["eth0"] = {};
@@ -85,10 +66,11 @@ struct BurstRouter {
     ManualTimerService timers;
     SeededRandom rng{7};
     MfcCountingActions actions;
-    BurstRib rib;
+    testlib::TwoPortRib rib{kUp};
     PimCore core{burst_config(), timers, rng, actions};
 
     BurstRouter() {
+        rib.connected.push_back({Ipv4Prefix(Ipv4Address(10, 1, 0, 0), 16), 2});  // the sources' LAN, upstream
         core.sparse().set_rib(&rib);
         up(2, "eth0", Ipv4Address(10, 1, 0, 1), 16);
         up(3, "eth1", Ipv4Address(198, 19, 13, 1), 24);

@@ -23,6 +23,7 @@
 #include "pimd/core/pim_core.hpp"
 #include "pimd/core/pim_sm_status.hpp"
 #include "pimd/core/sparse_mode.hpp"
+#include "tests/testlib/two_port_rib.hpp"
 
 namespace fanout::pim {
 namespace {
@@ -56,25 +57,6 @@ class Recorder final : public PimActions {
     std::vector<SentJp> jps;
     std::vector<MfcEntry> mfc_sets;
     std::vector<MfcDel> mfc_dels;
-};
-
-class Rib final : public RibView {
-  public:
-    std::optional<RpfRoute> lookup(Ipv4Address a) override {
-        RpfRoute r;
-        r.protocol = rtprot::kStatic;
-        if (Ipv4Prefix(Ipv4Address(198, 19, 13, 0), 24).contains(a)) {
-            r.prefix = Ipv4Prefix(Ipv4Address(198, 19, 13, 0), 24);
-            r.ifindex = 3;
-            r.connected = true;
-            return r;
-        }
-        r.prefix = Ipv4Prefix(Ipv4Address(0, 0, 0, 0), 0);
-        r.ifindex = 2;
-        r.gateway = gateway;
-        return r;
-    }
-    Ipv4Address gateway = kUp;
 };
 
 // One decoded entry of a sent J/P: what (join/prune), kind, source.
@@ -208,7 +190,7 @@ class FsmTest : public ::testing::Test {
     ManualTimerService timers;
     SeededRandom rng{1};
     Recorder actions;
-    Rib rib;
+    testlib::TwoPortRib rib{kUp};
     PimCore core;
 };
 

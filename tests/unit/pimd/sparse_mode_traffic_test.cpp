@@ -17,6 +17,7 @@
 #include "pimd/core/pim_core.hpp"
 #include "pimd/core/pim_sm_status.hpp"
 #include "pimd/core/sparse_mode.hpp"
+#include "tests/testlib/two_port_rib.hpp"
 
 namespace fanout::pim {
 namespace {
@@ -37,24 +38,6 @@ class Recorder final : public PimActions {
     void mfc_set(const MfcEntry& e) override { mfc_sets.push_back(e); }
     void mfc_del(const MfcDel&) override {}
     std::vector<MfcEntry> mfc_sets;
-};
-
-class Rib final : public RibView {
-  public:
-    std::optional<RpfRoute> lookup(Ipv4Address a) override {
-        RpfRoute r;
-        r.protocol = rtprot::kStatic;
-        if (Ipv4Prefix(Ipv4Address(198, 19, 13, 0), 24).contains(a)) {
-            r.prefix = Ipv4Prefix(Ipv4Address(198, 19, 13, 0), 24);
-            r.ifindex = 3;
-            r.connected = true;
-            return r;
-        }
-        r.prefix = Ipv4Prefix(Ipv4Address(0, 0, 0, 0), 0);
-        r.ifindex = 2;
-        r.gateway = kUp;
-        return r;
-    }
 };
 
 class Counters final : public CounterSource {
@@ -103,7 +86,7 @@ class SparseTrafficTest : public ::testing::Test {
     ManualTimerService timers;
     SeededRandom rng{1};
     Recorder actions;
-    Rib rib;
+    testlib::TwoPortRib rib{kUp};
     Counters counters;
     PimCore core;
 };

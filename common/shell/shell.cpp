@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "common/shell/metrics_merge.hpp"
 #include "common/shell/words.hpp"
 
 namespace fanout::shell {
@@ -95,6 +96,11 @@ void Shell::add_local_commands() {
     tree_.add(CommandSpec{{"quit"}, "Leave the shell", {}}, kLocalOwner);
     tree_.add(CommandSpec{{"show", "daemons"}, "Which daemons answer on their status sockets", {}},
               kLocalOwner);
+    tree_.add(CommandSpec{{"show", "metrics"},
+                          "Metrics of every daemon as one Prometheus text document (a daemon label on each "
+                          "sample; a stopped daemon is a comment line)",
+                          {}},
+              kLocalOwner);
 }
 
 void Shell::discover() {
@@ -151,7 +157,7 @@ int Shell::execute(std::string_view line, std::ostream& out, std::ostream& err) 
     if (!r) return unresolved(r.error(), err);
     const auto& owners = r.value().owners;
     if (std::find(owners.begin(), owners.end(), kLocalOwner) != owners.end())
-        return run_local(r.value(), out);
+        return run_local(r.value(), out, err);
     return run_resolved(r.value(), out, err);
 }
 
@@ -226,7 +232,7 @@ int Shell::run_resolved(const ResolvedCommand& cmd, std::ostream& out, std::ostr
     return code;
 }
 
-int Shell::run_local(const ResolvedCommand& cmd, std::ostream& out) {
+int Shell::run_local(const ResolvedCommand& cmd, std::ostream& out, std::ostream& err) {
     const std::string& first = cmd.path.front();
     if (first == "exit" || first == "quit") {
         exit_requested_ = true;
@@ -236,7 +242,57 @@ int Shell::run_local(const ResolvedCommand& cmd, std::ostream& out) {
     } else if (cmd.path == std::vector<std::string>{"show", "daemons"}) {
         discover();
         show_daemons(out);
+    } else if (cmd.path == std::vector<std::string>{"show", "metrics"}) {
+        return show_metrics(out, err);
     }
+    return kExitOk;
+}
+
+// Every daemon's `show metrics` JSON merged into one document (metrics_merge.hpp). A daemon that cannot be
+// asked is a comment line (text) or an "unavailable" entry (JSON); only when none answers is it an error.
+int Shell::show_metrics(std::ostream& out, std::ostream& err) {
+    std::vector<DaemonMetrics> got;
+    std::vector<std::pair<std::string, std::string>> missing;  // daemon, one-line reason
+    int code = kExitOk;
+    for (const auto& d : daemons_) {
+        auto reply = transport_.request(d.endpoint, make_request({"show", "metrics"}, true));
+        if (!reply) {
+            missing.emplace_back(d.endpoint.name,
+                                 transport_problem(d.endpoint.name, reply.error()).substr(2));
+            code = worst(code, reply.error().kind == TransportError::Kind::kBadReply ? kExitDaemonError
+                                                                                     : kExitUnreachable);
+            continue;
+        }
+        const json& r = reply.value();
+        if (!r.is_object() || !r.value("ok", false) || !r.contains("data")) {
+            std::string why = r.is_object() && r.contains("error") && r["error"].is_string()
+                                  ? r["error"].get<std::string>()
+                                  : std::string("no metrics in the reply");
+            missing.emplace_back(d.endpoint.name, d.endpoint.name + ": " + why);
+            code = worst(code, kExitDaemonError);
+            continue;
+        }
+        got.push_back({d.endpoint.name, r["data"]});
+    }
+    if (got.empty()) {
+        std::string names;
+        for (const auto& [name, why] : missing)
+            names += (names.empty() ? "" : ", ") + name;
+        err << "% show metrics: no daemon answered (" << names << ")\n";
+        return code == kExitOk ? kExitUnreachable : code;
+    }
+    json merged = merge_metrics(got);
+    if (json_) {
+        json unavailable = json::object();
+        for (const auto& [name, why] : missing)
+            unavailable[name] = why;
+        merged["unavailable"] = unavailable;
+        out << dump(merged) << "\n";
+        return kExitOk;
+    }
+    for (const auto& [name, why] : missing)
+        out << "# " << why << "\n";
+    out << render_prometheus(metric_set_from_json(merged));
     return kExitOk;
 }
 

@@ -80,7 +80,8 @@ class Shell {
 
   private:
     int run_resolved(const ResolvedCommand& cmd, std::ostream& out, std::ostream& err);
-    int run_local(const ResolvedCommand& cmd, std::ostream& out);
+    int run_local(const ResolvedCommand& cmd, std::ostream& out, std::ostream& err);
+    int show_metrics(std::ostream& out, std::ostream& err);
     int unresolved(const ResolveError& e, std::ostream& err);
     void show_daemons(std::ostream& out) const;
     const DaemonState* find_daemon(std::string_view name) const;

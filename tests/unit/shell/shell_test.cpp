@@ -244,6 +244,99 @@ TEST_F(ShellTest, CompletionAsksDaemonsForValues) {
     EXPECT_EQ(s.complete_at("e"), (Words{"exit"}));
 }
 
+// `show metrics` answered by a daemon: its families as common/sys/metrics_status.cpp renders them in JSON.
+json metrics_reply(const std::string& who, double replies, const std::string& own_family) {
+    return data_reply(json{
+        {"families",
+         json::array({{{"name", "fanout_info"},
+                       {"help", "daemon name and version (always 1)"},
+                       {"type", "gauge"},
+                       {"samples",
+                        json::array({{{"labels", {{"daemon", who}, {"version", "0.1.0"}}}, {"value", 1}}})}},
+                      {{"name", "fanout_status_replies_total"},
+                       {"help", "status socket replies fully written"},
+                       {"type", "counter"},
+                       {"samples", json::array({{{"labels", json::object()}, {"value", replies}}})}},
+                      {{"name", own_family},
+                       {"help", who + " only"},
+                       {"type", "gauge"},
+                       {"samples", json::array({{{"labels", {{"reason", "a\"b"}}}, {"value", 2}}})}}})}});
+}
+
+FakeTransport::Handler metrics_daemon(json commands, const std::string& who, const std::string& own) {
+    return daemon(std::move(commands), [who, own](const json& r) {
+        if (r["argv"] == json{"show", "metrics"}) return metrics_reply(who, who == "pimd" ? 7 : 9, own);
+        return echo(who, r);
+    });
+}
+
+size_t count_of(const std::string& text, const std::string& what) {
+    size_t n = 0;
+    for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1))
+        ++n;
+    return n;
+}
+
+TEST_F(ShellTest, ShowMetricsIsOneDocumentWithADaemonLabel) {
+    t.daemons["pimd"] = metrics_daemon(test::pimd_commands(), "pimd", "fanout_pim_x");
+    t.daemons["igmpd"] = metrics_daemon(test::igmpd_commands(), "igmpd", "fanout_igmp_y");
+    Shell s = make();
+    EXPECT_EQ(run(s, "sh metrics"), kExitOk);
+    const std::string doc = out.str();
+    EXPECT_EQ(err.str(), "");
+    EXPECT_EQ(doc.find("---"), std::string::npos) << "no per-daemon headers: " << doc;
+    EXPECT_EQ(count_of(doc, "# TYPE fanout_status_replies_total counter\n"), 1u) << doc;
+    EXPECT_EQ(count_of(doc, "# HELP fanout_status_replies_total "), 1u) << doc;
+    EXPECT_NE(doc.find("fanout_status_replies_total{daemon=\"pimd\"} 7\n"), std::string::npos) << doc;
+    EXPECT_NE(doc.find("fanout_status_replies_total{daemon=\"igmpd\"} 9\n"), std::string::npos) << doc;
+    EXPECT_NE(doc.find("fanout_info{daemon=\"igmpd\",version=\"0.1.0\"} 1\n"), std::string::npos)
+        << "a sample that has a daemon label keeps it (no second one): " << doc;
+    EXPECT_NE(doc.find("fanout_pim_x{daemon=\"pimd\",reason=\"a\\\"b\"} 2\n"), std::string::npos) << doc;
+    EXPECT_NE(doc.find("fanout_igmp_y{daemon=\"igmpd\",reason=\"a\\\"b\"} 2\n"), std::string::npos) << doc;
+    // Each family's samples follow its TYPE line, before the next family starts.
+    const auto type_at = doc.find("# TYPE fanout_status_replies_total");
+    const auto next_family = doc.find("# HELP", type_at);
+    EXPECT_LT(doc.find("{daemon=\"igmpd\"} 9"), next_family) << doc;
+    EXPECT_EQ(t.commands_sent().size(), 2u) << "one show metrics to each daemon";
+
+    Shell sj = make(true);
+    EXPECT_EQ(run(sj, "show metrics"), kExitOk);
+    json j = json::parse(out.str());
+    ASSERT_TRUE(j["families"].is_array());
+    EXPECT_EQ(j["families"][1]["samples"].size(), 2u);
+    EXPECT_TRUE(j["unavailable"].empty());
+}
+
+TEST_F(ShellTest, ShowMetricsWithAStoppedDaemonSaysSoInOneCommentLine) {
+    t.daemons["pimd"] = metrics_daemon(test::pimd_commands(), "pimd", "fanout_pim_x");
+    Shell s = make();
+    EXPECT_EQ(run(s, "show metrics"), kExitOk);
+    EXPECT_EQ(out.str().rfind("# igmpd is not running (cannot connect to /run/x/igmpd.sock: No such file or "
+                              "directory)\n# HELP fanout_info ",
+                              0),
+              0u)
+        << out.str();
+    EXPECT_EQ(count_of(out.str(), "igmpd"), 2u)
+        << "the comment line only (its name and socket): " << out.str();
+    EXPECT_EQ(err.str(), "");
+}
+
+TEST_F(ShellTest, ShowMetricsWithBothDaemonsDownIsAOneLineError) {
+    Shell s = make();
+    EXPECT_EQ(run(s, "show metrics"), kExitUnreachable);
+    EXPECT_EQ(out.str(), "");
+    EXPECT_EQ(err.str(), "% show metrics: no daemon answered (pimd, igmpd)\n");
+}
+
+TEST_F(ShellTest, ShowMetricsHasHelp) {
+    start_both();
+    Shell s = make();
+    EXPECT_NE(s.help_at("show ").find("  metrics "), std::string::npos) << s.help_at("show ");
+    EXPECT_NE(s.help_at("show metrics ").find("<cr>"), std::string::npos);
+    auto words = s.complete_at("show met");
+    EXPECT_EQ(words, std::vector<std::string>{"metrics"});
+}
+
 TEST(ClassifyClientError, MapsTheClientsMessagesToKinds) {
     auto down =
         classify_client_error("pimd is not running (cannot connect to /x: No such file or directory)");

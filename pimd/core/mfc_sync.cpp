@@ -1,6 +1,8 @@
 // Desired vs installed MFC entries, applied as a budgeted diff. See mfc_sync.hpp.
 #include "pimd/core/mfc_sync.hpp"
 
+#include <vector>
+
 namespace fanout::pim {
 
 void MfcSync::mark_dirty(const SGKey& key) {
@@ -33,6 +35,21 @@ void MfcSync::forget_installed() {
     installed_.clear();
     for (const auto& [key, e] : desired_)
         mark_dirty(key);
+}
+
+size_t MfcSync::clear_installed(std::optional<Ipv4Address> group) {
+    ++counters_.clears;
+    std::vector<SGKey> keys;
+    for (const auto& [key, e] : installed_)
+        if (!group || key.group == *group) keys.push_back(key);
+    for (const auto& key : keys) {
+        auto it = installed_.find(key);
+        actions_.mfc_del(MfcDel{key.source, key.group, it->second.iif_vif});
+        installed_.erase(it);
+        if (desired_.count(key)) mark_dirty(key);
+    }
+    counters_.cleared += keys.size();
+    return keys.size();
 }
 
 bool MfcSync::reconcile(const SGKey& key) {

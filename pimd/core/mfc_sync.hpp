@@ -15,6 +15,9 @@
 //    when the index is re-added, so every entry using v as an oif is re-programmed without it (and v is
 //    dropped from the desired entries). Entries whose iif is v are left to the TIB, which recomputes RPF.
 //  - forget_installed(): the kernel table was flushed (MRT_INIT after a restart): reinstall everything.
+//  - clear_installed([G]): the operator's `clear ip mroute [G]`: every installed entry (of G) is deleted from
+//    the kernel at once (its packet counters go with it) and the desired ones are installed again on the next
+//    flush.
 #pragma once
 
 #include <cstdint>
@@ -34,6 +37,8 @@ struct MfcSyncCounters {
     uint64_t deletes = 0;     // mfc_del
     uint64_t deferred = 0;    // flush() calls that ran out of budget with work left
     uint64_t vif_clears = 0;  // entries re-programmed because a VIF went away
+    uint64_t clears = 0;      // clear_installed() calls (`clear ip mroute [G]`)
+    uint64_t cleared = 0;     // installed entries those calls deleted
     bool operator==(const MfcSyncCounters&) const = default;
 };
 
@@ -49,6 +54,9 @@ class MfcSync {
     void vif_removed(int vif);
     // The kernel lost every entry: everything desired is installed again on the next flushes.
     void forget_installed();
+    // Deletes every installed entry (of group, when set) now; the desired ones are reinstalled by the next
+    // flushes. Returns the number of entries deleted.
+    size_t clear_installed(std::optional<Ipv4Address> group);
 
     // Emits at most `budget` kernel calls; returns the number of keys still to reconcile (0: in sync).
     size_t flush(size_t budget);

@@ -46,6 +46,10 @@ void PimCore::handle(const KernelUpcall& ev) {
     if (!shut_down_) sparse_->handle(ev);
 }
 
+size_t PimCore::handle(const ClearMroutes& ev) {
+    return shut_down_ ? 0 : sparse_->clear_mroutes(ev.group);
+}
+
 void PimCore::handle(std::span<const KernelUpcall> batch) {
     if (!shut_down_) sparse_->handle(batch);
 }

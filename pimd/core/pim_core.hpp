@@ -61,6 +61,8 @@ class PimCore {
     void handle(const KernelUpcall& ev);
     // Upcalls read together from the mroute socket: one re-evaluation per affected group (sparse_mode.hpp).
     void handle(std::span<const KernelUpcall> batch);
+    // Operator input (pim_events.hpp): returns the number of kernel entries deleted.
+    size_t handle(const ClearMroutes& ev);
     // Stops PIM everywhere: a holdtime-0 Hello on every interface that can send, then every VIF removed.
     // Later inputs are ignored.
     void shutdown();

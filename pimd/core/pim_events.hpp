@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -48,6 +49,13 @@ struct InterfaceRemoved {
 // A new configuration (reload). The core diffs it against the current one.
 struct ConfigChanged {
     PimConfig config;
+};
+
+// Operator `clear ip mroute [G]`: the kernel MFC entries PIM installed for group (every group when unset) are
+// deleted, and what the PIM state still wants is installed again within the same input; an (S,G) known only
+// from data (a NOCACHE flow without TIB state) comes back with its next packet. Static mroutes stay.
+struct ClearMroutes {
+    std::optional<Ipv4Address> group;
 };
 
 }  // namespace fanout::pim

@@ -2,6 +2,7 @@
 #include "pimd/core/pim_status.hpp"
 
 #include "pimd/core/pim_core.hpp"
+#include "pimd/core/sparse_mode.hpp"
 
 namespace fanout::pim {
 
@@ -88,6 +89,8 @@ StatisticsStatus statistics_status(const PimCore& core) {
         s.decode_errors[std::string(packet::kDecodeErrorNames[k])] = c.decode_errors.by_kind[k];
     s.vif_table_full = c.vif_table_full;
     s.hello_options_ignored = c.hello_options_ignored;
+    s.mroute_clears = core.sparse().mfc().counters().clears;
+    s.mroutes_cleared = core.sparse().mfc().counters().cleared;
     return s;
 }
 

@@ -63,6 +63,8 @@ struct StatisticsStatus {
     std::map<std::string, uint64_t> decode_errors;  // by DecodeErrorKind name
     uint64_t vif_table_full = 0;
     uint64_t hello_options_ignored = 0;
+    uint64_t mroute_clears = 0;    // `clear ip mroute [G]` commands
+    uint64_t mroutes_cleared = 0;  // kernel entries they deleted
 };
 
 // Snapshots; an empty `name` means every interface.

@@ -82,7 +82,9 @@ void to_json(Json& j, const StatisticsStatus& s) {
              {"drops", s.drops},
              {"decode_errors", s.decode_errors},
              {"vif_table_full", s.vif_table_full},
-             {"hello_options_ignored", s.hello_options_ignored}};
+             {"hello_options_ignored", s.hello_options_ignored},
+             {"mroute_clears", s.mroute_clears},
+             {"mroutes_cleared", s.mroutes_cleared}};
 }
 
 }  // namespace fanout::pim

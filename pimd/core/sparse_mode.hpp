@@ -124,6 +124,9 @@ class SparseMode final : public PimObserver,
     // create (S,G) marked M with its KeepaliveTimer running, so JoinDesired(S,G) joins toward S; active =
     // false when the SA left the cache (the mark is cleared; the KAT then runs out unless data keeps it).
     void msdp_sa_learned(const SGKey& sg, bool active);
+    // `clear ip mroute [G]` (pim_events.hpp ClearMroutes, sparse_mode_forwarding.cpp): returns the number of
+    // kernel entries deleted.
+    size_t clear_mroutes(std::optional<Ipv4Address> group);
     static constexpr Duration kTrafficSampleInterval = std::chrono::seconds(2);
 
     // Wiring.

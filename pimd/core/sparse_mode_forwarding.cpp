@@ -148,6 +148,25 @@ void SparseMode::update_forwarding(Ipv4Address group) {
         programmed_[group] = std::move(sources);
 }
 
+// The operator's clear: MfcSync deletes the kernel entries at once; flows without TIB state are forgotten (a
+// packet still arriving is a NOCACHE upcall again, which re-learns its flow), and finish() installs what the
+// TIB still wants (MfcSync marked those keys dirty).
+size_t SparseMode::clear_mroutes(std::optional<Ipv4Address> group) {
+    const size_t deleted = mfc_.clear_installed(group);
+    std::set<Ipv4Address> groups;
+    std::vector<SGKey> data_only;
+    for (const auto& [sg, f] : flows_) {
+        if (group && sg.group != *group) continue;
+        groups.insert(sg.group);
+        if (!tib_.find(sg)) data_only.push_back(sg);
+    }
+    for (const auto& sg : data_only)
+        erase_flow(sg);
+    recompute_groups(groups);
+    finish();
+    return deleted;
+}
+
 void SparseMode::restart_keepalive(SGEntry& e) {
     restart_keepalive(e, core_.config().keepalive_period);
 }

@@ -24,9 +24,15 @@ address 10.0.0.0 and the beacon names it with `rp:`.
      anycast member (it does not own 198.18.255.1) and routes 198.18.255.1 via the device, the MSDP peer, so
      RFC 3618 10.1.3 peer-RPF passes. Checked: FRR's `show ip msdp sa json` holds (S,G) with RP 198.18.255.1.
 
+  A0. FRR as the device, the client not its PIM neighbor (PIM off on the tunnel): FRR still originates (S,G).
+
 What FRR 8.4 did (seen in this lab, 2026-11, FRR 8.4.4): it accepts the beacon's Register with no
-`ip pim register-accept-list` (none is configured here); it answers each one with a Register-Stop (no receivers
-for G at the RP); its SA carries its RP address for G (198.18.255.1), not an originator-id.
+`ip pim register-accept-list` (none is configured here), from a PIM neighbor or not; it answers each one with a
+Register-Stop from the RP address (no receivers for G at the RP), which the client counts and ignores. Its own
+`show ip msdp sa` shows its local SA with RP "-"; on the wire the SA's RP field is FRR's MSDP originator address
+(with no mesh group, the `source` of its `ip msdp peer`: 198.18.2.2 here), not the anycast RP: FRR 8.4 has no
+`ip msdp originator-id` command, so "the peer's SA cache holds (S,G) with RP 10.0.0.0" holds only for a Fanout
+device (variant B, and tests/e2e/pimd_beacon.py).
 
 Needs root (otherwise exit 77) and FRR (otherwise exit 77 with the reason).
 """
@@ -105,6 +111,11 @@ def show_frr_failure(frr, what: str) -> None:
                 "show ip msdp sa", "show ip pim rp-info"):
         print(f"FRR {cmd}:\n{frr.vtysh(cmd)}")
     print("FRR pimd log tail:\n" + "\n".join(frr.log_text().splitlines()[-40:]))
+
+
+def register_log(frr) -> list[str]:
+    """FRR's `debug pim packets register` lines (Register received, Register-Stop sent)."""
+    return [line for line in frr.log_text().splitlines() if "Register" in line]
 
 
 def check_tunnel_capture(pcap: Path, client_addr: str) -> None:
@@ -215,6 +226,7 @@ msdp:
         check("198.18.1.2" in frr.vtysh("show ip pim neighbor", json_output=True).get("eth0", {}),
               "A: still PIM neighbors after the beacons")
         print("A: client show ip pim beacon:\n" + client.fanout("show ip pim beacon", json_output=False))
+        print("A: FRR's log of the first Register exchange:\n" + "\n".join(register_log(frr)[:2]))
         dump.stop()
         check_tunnel_capture(pcap, "198.18.1.2")
 
@@ -264,7 +276,38 @@ msdp:
         check(b["packets_sent"] >= 2, f"B: the client keeps beaconing ({b})")
 
 
+def variant_a_non_neighbor() -> None:
+    """FRR as the device and a client that is not its PIM neighbor (PIM off on the tunnel, as in
+    etc/pimd-beacon-client.yaml): FRR still accepts the beacon, no register-accept-list needed."""
+    with Lab() as lab:
+        client, device = lab.node("client", router=True), lab.node("device", router=True)
+        lab.link(client, device, "198.18.1.2/24", "198.18.1.1/24")
+        device.add_loopback(RP + "/32")
+        client.add_loopback(S + "/32")
+        device.add_route(S + "/32", via="198.18.1.2")
+        lab.wait_up()
+        # An MSDP peer that never answers: FRR originates SAs only with MSDP configured.
+        frr = device.start_frr(frr_conf("device", ["eth0"], ["ip msdp peer 198.18.1.9 source 198.18.1.1"],
+                                        rp_here=True))
+        client.start_pimd(pimd_yaml(client, {"eth0": {"pim": False}}, extra=BEACON))
+        try:
+            sa = poll(lambda: frr_entry(frr.vtysh("show ip msdp sa", json_output=True), G, S), timeout=15,
+                      what=f"FRR originates ({S},{G}) from a non-neighbor's beacon")
+        except Exception:
+            show_frr_failure(frr, "A, non-neighbor")
+            raise
+        nbrs = frr.vtysh("show ip pim neighbor", json_output=True).get("eth0", {})
+        check(not nbrs and sa.get("local") == "yes",
+              f"A (non-neighbor): FRR, with no PIM neighbor on the tunnel ({nbrs}), learns ({S},{G}) from the "
+              f"beacon and originates it (SA {sa})")
+        b = poll(lambda: (x := beacon(client))["register_stops"] >= 1 and x, timeout=5,
+                 what="the non-neighbor client counts FRR's Register-Stops")
+        print(f"A (non-neighbor): client beacon sent {b['packets_sent']}, Register-Stops {b['register_stops']}; "
+              "FRR's log:\n" + "\n".join(register_log(frr)[:2]))
+
+
 def main() -> int:
+    variant_a_non_neighbor()
     variant_a()
     variant_b()
     print("pimd_beacon_frr: all checks passed")

@@ -64,7 +64,9 @@ class RouterView {
     // RPF_interface(X): the interface the MRIB uses to reach X; 0 when unreachable.
     virtual int rpf_interface(Ipv4Address x) const = 0;
     // NBR(RPF_interface(X), MRIB.next_hop(X)): the PIM neighbor (primary address) that is the next hop to X;
-    // nullopt (NULL) when there is none (unreachable, directly connected, or not a PIM neighbor).
+    // nullopt (NULL) when there is none (unreachable, or the next hop is not a PIM neighbor, as for a
+    // directly connected source). MRIB.next_hop(X) is X itself when X is directly connected: a neighbor's own
+    // address.
     virtual std::optional<Ipv4Address> mrib_neighbor(Ipv4Address x) const = 0;
     // DirectlyConnected(S) (4.2): S is on the subnet of one of our interfaces.
     virtual bool directly_connected(Ipv4Address s) const = 0;

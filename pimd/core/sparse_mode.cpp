@@ -54,12 +54,16 @@ int SparseMode::rpf_interface(Ipv4Address x) const {
     return tracker_.rpf_ifindex(x).value_or(0);
 }
 
+// MRIB.next_hop(X) is X itself when X is directly connected (RpfRoute::next_hop): an RP on a neighbor's link
+// address (troglobit pimd cannot put its RP on a loopback) is reached through that neighbor, so NBR() of it
+// is that neighbor (4.1.6 RPF'(*,G); 4.3.4 maps a secondary address to its neighbor). A directly connected
+// source that is not a PIM neighbor still has no RPF neighbor: we are its first hop.
 std::optional<Ipv4Address> SparseMode::mrib_neighbor(Ipv4Address x) const {
     auto route = tracker_.route(x);
-    if (!route || route->gateway.is_unspecified()) return std::nullopt;
+    if (!route) return std::nullopt;
     const PimInterface* pif = core_.find_interface(route->ifindex);
     if (!pif) return std::nullopt;
-    const Neighbor* n = pif->find_neighbor(route->gateway);
+    const Neighbor* n = pif->find_neighbor(route->next_hop(x));
     if (!n) return std::nullopt;
     return n->primary_address;
 }

@@ -7,8 +7,9 @@ the RP and no Register is needed):
      reaches Fanout; rcv counts the stream. Both elect Fanout as DR on the link.
   B. r1 FRR (RP, DR priority 10), r2 Fanout + igmpd: Fanout's (*,G) Join reaches FRR; rcv counts the stream.
      Both elect FRR as DR on the link.
-troglobit pimd 2.3 as the RP is not covered yet: it becomes Fanout's neighbor (with a 10 s hello: its 5 s timer
-ticks let a 3.5 s holdtime expire) but creates no (*,G) state from Fanout's Join (under investigation).
+troglobit pimd 2.3 as a PIM-SM peer (and as the RP) is tests/e2e/pimd_sm_troglobit_interop.py: it cannot put its
+RP on a loopback, and Fanout sent no (*,G) Join toward an RP on a neighbor's link address until RPF'(*,G) took
+MRIB.next_hop(RP) = RP for a directly connected RP (tests/unit/pimd/rpf_neighbor_test.cpp).
 
 Needs root (otherwise exit 77) and FRR (otherwise exit 77 with the reason).
 """

@@ -237,8 +237,7 @@ def variant_b() -> None:
         lab.link(client, device, "198.18.1.2/24", "198.18.1.1/24")
         lab.link(device, peer, "198.18.2.1/24", "198.18.2.2/24")
         device.add_loopback(RP + "/32")
-        client.add_route(RP + "/32", via="198.18.1.1")
-        device.add_route(S + "/32", via="198.18.1.2")
+        device.add_route(S + "/32", via="198.18.1.2")  # the client has no route to the RP: egress is pinned
         # FRR's peer-RPF for an SA with RP 198.18.255.1: the next hop toward the RP is the MSDP peer.
         for prefix in (RP + "/32", S + "/32", "198.18.1.0/24"):
             peer.add_route(prefix, via="198.18.2.1")

@@ -157,7 +157,8 @@ def recv(args: argparse.Namespace) -> dict:
         runs.setdefault(run_id, []).append(seq)
     lost = sum(max(v) - min(v) + 1 - len(v) for v in runs.values())
     return {"role": "recv", "group": args.group, "port": args.port, "iface": args.iface, "source": args.source,
-            "received": len(seen), "packets": packets, "duplicates": duplicates, "lost_in_range": lost,
+            "received": len(seen), "runs": {str(r): len(v) for r, v in runs.items()},
+            "packets": packets, "duplicates": duplicates, "lost_in_range": lost,
             "reordered": reordered, "foreign": foreign, "senders": len(runs), "sources": sources,
             "first_seq": min((min(v) for v in runs.values()), default=None),
             "last_seq": max((max(v) for v in runs.values()), default=None),

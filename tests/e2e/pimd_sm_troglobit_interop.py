@@ -28,10 +28,10 @@ is shorter than a tick, so Fanout's hello toward it is 10 s; it ignores its stat
 both labs start it first and the receivers join once that time has passed (no log line marks it when troglobit
 is the RP itself). As the RP for Fanout's Registers (T1) it delivers the decapsulated datagrams at once, but
 moves its kernel entry to the native (S,G) path only at a timer tick (2.8-4.2 s after the first Register) and
-then sends one Register-Stop; at that switch one datagram can be lost (seq 296 of 300 in 2 of 3 runs when the
-switch fell inside the counted stream), so T1 and F1 run a warm-up stream to another port until the RP is on the
-source tree (troglobit: `ip mroute` iif eth0; Fanout: SPTbit), and the counted stream follows. Its (*,G) Join
-toward the Fanout RP (F2) leaves at its next tick: up to ~5 s after the IGMP report.
+then sends one Register-Stop; at that switch one datagram can be lost (1 of 300 in 2 of 3 runs, seq 296 in the
+one captured, when the switch fell inside the counted stream), so T1 and F1 run a warm-up stream to another port
+until the RP is on the source tree (troglobit: `ip mroute` iif eth0; Fanout: SPTbit), then the counted stream
+follows. Its (*,G) Join toward the Fanout RP (F2) leaves at its next tick: up to ~5 s after the IGMP report.
 Found here: Fanout sent no (*,G) Join toward an RP on a neighbor's link address (T2; RPF'(*,G) had no neighbor
 because the RP is directly connected), fixed in SparseMode::mrib_neighbor (tests/unit/pimd/rpf_neighbor_test.cpp).
 Needs root (otherwise exit 77). Without troglobit pimd (no cached copy and no apt access) it prints SKIPPED with

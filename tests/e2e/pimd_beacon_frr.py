@@ -24,7 +24,9 @@ address 10.0.0.0 and the beacon names it with `rp:`.
      anycast member (it does not own 198.18.255.1) and routes 198.18.255.1 via the device, the MSDP peer, so
      RFC 3618 10.1.3 peer-RPF passes. Checked: FRR's `show ip msdp sa json` holds (S,G) with RP 198.18.255.1.
 
-  A0. FRR as the device, the client not its PIM neighbor (PIM off on the tunnel): FRR still originates (S,G).
+  A0 (runs first, ~5 s). FRR as the device, the client not its PIM neighbor (PIM off on the tunnel, as in
+     etc/pimd-beacon-client.yaml; no route to the RP either): FRR still learns and originates (S,G), and the
+     client counts its Register-Stops.
 
 What FRR 8.4 did (seen in this lab, 2026-11, FRR 8.4.4): it accepts the beacon's Register with no
 `ip pim register-accept-list` (none is configured here), from a PIM neighbor or not; it answers each one with a

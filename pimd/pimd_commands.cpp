@@ -4,6 +4,7 @@
 #include "common/core/log.hpp"
 #include "pimd/msdp_commands.hpp"
 #include "pimd/pimd_metrics.hpp"
+#include "pimd/pimd_clear_commands.hpp"
 #include "pimd/pimd_sm_status.hpp"
 #include "pimd/pimd_status.hpp"
 #include "pimd/register_commands.hpp"
@@ -56,10 +57,6 @@ void register_show(sys::StatusServer& s, const DaemonFn& daemon) {
               if (auto c = check_interface(d, arg0(args)); !c) return c;
               return ShowOutput::of(pim_neighbors_view(d, arg0(args)));
           }));
-    s.add({{"show", "ip", "pim", "statistics"}, "PIM message, drop, socket and kernel counters", {}},
-          with_daemon(daemon, [](const PimDaemon& d, const auto&) -> Reply {
-              return ShowOutput::of(pim_statistics_view(d));
-          }));
     s.add({{"show", "ip", "mroute"}, "kernel multicast forwarding entries with packet counters", {}},
           with_daemon(daemon, [](const PimDaemon& d, const auto&) -> Reply {
               return ShowOutput::of(mroutes_view(d));
@@ -86,6 +83,7 @@ void register_pimd_commands(sys::StatusServer& server, std::function<const PimDa
                             std::function<Result<Unit, sys::ConfigError>()> reload) {
     register_show(server, daemon);
     register_pim_sm_commands(server, daemon);
+    register_pimd_clear_commands(server, daemon, std::make_shared<StatisticsBaseline>());
     register_register_commands(server, daemon);
     register_beacon_commands(server, [daemon]() -> const BeaconService* {
         const PimDaemon* d = daemon();
@@ -106,7 +104,7 @@ void register_pimd_commands(sys::StatusServer& server, std::function<const PimDa
                      return v;
                  }});
     sys::register_control_commands(server, std::move(reload));
-    sys::register_metrics_command(server, pimd_metric_rules(), "pimd");
+    sys::register_metrics_command(server, pimd_metric_rules(), "pimd", statistics_totals(daemon));
     server.add_completion(sys::kArgInterface, [daemon] {
         std::vector<std::string> names;
         if (const PimDaemon* d = daemon())

@@ -36,6 +36,10 @@ std::vector<MetricRule> statistics_rules() {
         {st, "/upcalls", K::leaves, "fanout_pim_upcalls", "kernel upcalls", T::counter},
         {st, "/static_mroutes", K::leaves, "fanout_pim_static_mroutes", "static mroute operations",
          T::counter},
+        {st, "/pim/mroute_clears", K::value, "fanout_pim_mroute_clears_total", "clear ip mroute commands run",
+         T::counter},
+        {st, "/pim/mroutes_cleared", K::value, "fanout_pim_mroutes_cleared_total",
+         "kernel multicast routes deleted by clear ip mroute", T::counter},
         {st, "/reloads", K::value, "fanout_pim_reloads_total", "configuration reloads applied", T::counter},
     };
 }

@@ -226,6 +226,11 @@ void PimDaemon::reload(std::shared_ptr<const PimdConfig> config) {
     anycast_->set_config(config_->anycast_rp);
 }
 
+size_t PimDaemon::clear_mroutes(std::optional<Ipv4Address> group) {
+    if (stopped_) return 0;
+    return core_->handle(pim::ClearMroutes{group});
+}
+
 void PimDaemon::stop() {
     if (stopped_) return;
     stopped_ = true;  // VIF deletions below must not re-install static entries

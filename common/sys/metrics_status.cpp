@@ -111,7 +111,7 @@ void add_server_counters(MetricSet& m, const StatusServer& server, const std::st
 }  // namespace
 
 MetricSet metrics_from_status(StatusServer& server, const std::vector<MetricRule>& rules,
-                              const std::string& daemon) {
+                              const std::string& daemon, const MetricsDataSource& totals) {
     MetricSet m;
     add_server_counters(m, server, daemon);
     m.family(kSourceErrors, "status commands that failed while building this scrape (1 each)",
@@ -122,7 +122,12 @@ MetricSet metrics_from_status(StatusServer& server, const std::vector<MetricRule
     for (const MetricRule& r : rules) {
         if (!paths.count(r.command)) continue;
         auto it = replies.find(r.command);
-        if (it == replies.end()) it = replies.emplace(r.command, server.dispatch(r.command, "json")).first;
+        if (it == replies.end()) {
+            std::optional<json> data = totals ? totals(r.command) : std::nullopt;
+            json reply =
+                data ? json{{"ok", true}, {"data", std::move(*data)}} : server.dispatch(r.command, "json");
+            it = replies.emplace(r.command, std::move(reply)).first;
+        }
         const json& reply = it->second;
         if (!reply.value("ok", false)) {
             failed.insert(join_argv(r.command));
@@ -156,14 +161,15 @@ json metrics_to_json(const MetricSet& set) {
     return {{"families", fams}};
 }
 
-void register_metrics_command(StatusServer& server, std::vector<MetricRule> rules, std::string daemon) {
+void register_metrics_command(StatusServer& server, std::vector<MetricRule> rules, std::string daemon,
+                              MetricsDataSource totals) {
     server.add({{"show", "metrics"},
                 "counters and gauges of every table and drop reason (Prometheus text format; same values as "
                 "the show commands)",
                 {}},
-               [&server, rules = std::move(rules), daemon = std::move(daemon)](
+               [&server, rules = std::move(rules), daemon = std::move(daemon), totals = std::move(totals)](
                    const std::vector<std::string>&) -> Result<ShowOutput, std::string> {
-                   MetricSet m = metrics_from_status(server, rules, daemon);
+                   MetricSet m = metrics_from_status(server, rules, daemon, totals);
                    return ShowOutput{metrics_to_json(m), render_prometheus(m)};
                });
 }

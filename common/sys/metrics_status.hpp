@@ -13,6 +13,8 @@
 //   show metrics     -> text: the Prometheus exposition; json: {"families": [{name, help, type, samples}]}
 #pragma once
 
+#include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -53,12 +55,20 @@ struct MetricRule {
     std::string field;  // sum_by: the numeric field summed
 };
 
-// Runs every rule's command through server.dispatch (JSON) and builds the set.
+// Where a rule's command data comes from when it must not be what `show` displays: a daemon whose `clear ...
+// statistics` subtracts a display baseline hands the metrics its running totals here, so the counters stay
+// monotonic as Prometheus requires. nullopt: ask the status server as usual.
+using MetricsDataSource =
+    std::function<std::optional<nlohmann::json>(const std::vector<std::string>& command)>;
+
+// Runs every rule's command through server.dispatch (JSON), or through `totals` where it answers, and builds
+// the set.
 MetricSet metrics_from_status(StatusServer& server, const std::vector<MetricRule>& rules,
-                              const std::string& daemon);
+                              const std::string& daemon, const MetricsDataSource& totals = {});
 // JSON form of a set (what `show metrics` answers in JSON).
 nlohmann::json metrics_to_json(const MetricSet& set);
 // Registers `show metrics` on server with these rules.
-void register_metrics_command(StatusServer& server, std::vector<MetricRule> rules, std::string daemon);
+void register_metrics_command(StatusServer& server, std::vector<MetricRule> rules, std::string daemon,
+                              MetricsDataSource totals = {});
 
 }  // namespace fanout::sys

@@ -1,9 +1,12 @@
 #!/usr/bin/env python3
 """ops e2e: the Prometheus metrics endpoint of both daemons scraped over HTTP and parsed, its values checked
 against the `show` JSON taken just before and just after the scrape (counters: before <= metric <= after;
-tables: equal), `fanout show metrics` answering the same families; then `clear ip igmp group` drops the learned
-group, the querier's General Query makes the still-joined receiver report again and the group comes back; and
-`clear ip igmp statistics` resets the counters.
+tables: equal), `fanout show metrics` answering the same families as one document for both daemons (parsed:
+HELP/TYPE once per family, a daemon label on every sample); then `clear ip igmp group` drops the learned
+group, the querier's General Query makes the still-joined receiver report again and the group comes back;
+`clear ip igmp statistics` resets the counters; `clear ip mroute G` deletes and re-installs r2's (S,G) toward
+h1 (kernel counters restart); `clear ip pim statistics` zeroes what show displays while the metrics keep
+counting.
 
     r2 eth0 ---- eth0 r1 (pimd + igmpd, metrics on 127.0.0.1:9101 / :9102) lan ---- h1 (joins 239.9.9.9)
 
@@ -26,7 +29,7 @@ if os.geteuid() != 0:
     sys.exit(77)
 
 from lab import Lab, check, poll  # noqa: E402
-from pimd_setup import neighbor_addresses, pimd_yaml  # noqa: E402
+from pimd_setup import mroute, neighbor_addresses, pimd_yaml  # noqa: E402
 
 GROUP = "239.9.9.9"
 SAMPLE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$')
@@ -40,23 +43,38 @@ sys.stdout.write(r.headers.get("Content-Type", "") + "\\n" + r.read().decode())
 
 
 def parse_prometheus(text: str) -> dict:
-    """{(name, frozenset(labels)): value}; checks every family has HELP and TYPE before its samples."""
-    out, typed = {}, set()
+    """{(name, frozenset(labels)): value}; checks every family has one HELP and one TYPE before its samples, its
+    samples are not split by another family, and no series appears twice (what Prometheus refuses)."""
+    out, typed, helped, current = {}, set(), set(), None
     for line in text.splitlines():
         if line.startswith("# HELP "):
+            name = line.split(" ", 3)[2]
+            if name in helped:
+                raise AssertionError(f"HELP of {name} twice")
+            helped.add(name)
             continue
         if line.startswith("# TYPE "):
             _, _, name, kind = line.split(" ", 3)
             check(kind in ("counter", "gauge"), f"TYPE of {name} is counter or gauge ({kind})")
+            if name in typed:
+                raise AssertionError(f"TYPE of {name} twice")
             typed.add(name)
+            current = name
             continue
+        if line.startswith("#"):
+            continue  # a comment (fanout show metrics: a daemon that did not answer)
         m = SAMPLE.match(line)
         if not m:
             raise AssertionError(f"unparseable metrics line: {line!r}")
         name, labels, value = m.groups()
         if name not in typed:
             raise AssertionError(f"sample {name} before its TYPE line")
-        out[(name, frozenset(LABEL.findall(labels or "")))] = float(value)
+        if name != current:
+            raise AssertionError(f"sample {name} inside family {current}")
+        key = (name, frozenset(LABEL.findall(labels or "")))
+        if key in out:
+            raise AssertionError(f"series {name}{{{labels}}} twice")
+        out[key] = float(value)
     return out
 
 
@@ -111,12 +129,25 @@ def check_pimd(r1):
     check(metric(m, "fanout_ipc_connected") == 1, "pimd sees igmpd connected")
     check(metric(m, "fanout_ipc_membership_records") == r1.fanout("show ipc")["pimd"]["records"],
           "IPC records equal show")
-    text = r1.fanout("show metrics", json_output=False)
-    check("# TYPE fanout_pim_drops_total counter" in text, "`fanout show metrics` renders the same families")
-    # Both daemons answer `show metrics`; the shell labels each part (JSON: {"pimd": ..., "igmpd": ...}).
-    fams = {f["name"] for f in r1.fanout("show metrics")["pimd"]["families"]}
-    check({k[0] for k in m} <= fams, "show metrics JSON lists every scraped family")
+    check_show_metrics(r1, m)
     return m
+
+
+def check_show_metrics(r1, scraped):
+    """`fanout show metrics`: one document for both daemons that parses, each sample labelled with its daemon."""
+    text = r1.fanout("show metrics", json_output=False)
+    check("---" not in text, "no per-daemon headers in fanout show metrics")
+    doc = parse_prometheus(text)
+    check({k[0] for k in scraped} <= {k[0] for k in doc}, "fanout show metrics has every family pimd serves")
+    for d in ("pimd", "igmpd"):
+        check(metric(doc, "fanout_status_replies_total", daemon=d) >= 1,
+              f"fanout_status_replies_total has a {d} series in the same family")
+    check(all(dict(k[1]).get("daemon") in ("pimd", "igmpd") for k in doc), "every sample has a daemon label")
+    check(text.count("# TYPE fanout_status_replies_total ") == 1, "HELP/TYPE once for a family both export")
+    fams = {f["name"] for f in r1.fanout("show metrics")["families"]}
+    typed = {line.split(" ")[2] for line in text.splitlines() if line.startswith("# TYPE ")}
+    check(typed == fams and {k[0] for k in doc} <= fams, "show metrics JSON lists the same families as the text")
+    print(f"fanout show metrics: one document, {len(fams)} families, {len(doc)} series")
 
 
 def check_igmpd(r1, lan_if):
@@ -157,6 +188,37 @@ def check_clear(r1, lan_if):
           f"a unicast GROUP is refused (rc {bad.returncode}: {(bad.stdout + bad.stderr).strip()})")
 
 
+def check_pim_clears(r1, r2):
+    """clear ip mroute G: the (S,G) of a directly connected source is deleted (kernel counters with it) and
+    installed again at once; clear ip pim statistics: show counts from 0, the metrics keep the running totals."""
+    src = "198.18.1.2"
+    tx = r2.mcast_send(GROUP, "eth0", rate=50, duration=6, ttl=8, name="clear-send")
+    row = poll(lambda: (m := mroute(r1, src, GROUP)) is not None and m["packets"] >= 20 and m, timeout=5,
+               what=f"r1 forwards ({src},{GROUP}) (20 packets counted)")
+    out = r1.fanout(f"clear ip mroute {GROUP}")
+    check(out["cleared_mroutes"] >= 1, f"clear ip mroute {GROUP} deleted the kernel entry ({out})")
+    again = poll(lambda: mroute(r1, src, GROUP), timeout=2, what=f"({src},{GROUP}) installed again")
+    check(again["packets"] < row["packets"], f"the kernel counters restarted ({row['packets']} -> {again['packets']})")
+    st = r1.fanout("show ip pim statistics")["pim"]
+    check(st["mroute_clears"] == 1 and st["mroutes_cleared"] >= 1,
+          f"the clear is counted (mroute_clears {st['mroute_clears']}, mroutes_cleared {st['mroutes_cleared']})")
+    print(f"clear ip mroute {GROUP}: {out['cleared_mroutes']} entry deleted, re-installed with "
+          f"{again['packets']} packets counted (was {row['packets']})")
+    before = scrape(r1, 9101)
+    r1.fanout("clear ip pim statistics", json_output=False)
+    st = r1.fanout("show ip pim statistics")
+    check(st["pim"]["rx"].get("hello", 0) <= 2 and st["pim"]["mroute_clears"] == 0 and st["socket"]["sent"] <= 2,
+          f"clear ip pim statistics: show counts from 0 (hello rx {st['pim']['rx'].get('hello')}, "
+          f"sent {st['socket']['sent']})")
+    after = scrape(r1, 9101)
+    for fam, labels in (("fanout_pim_rx_messages_total", {"type": "hello"}), ("fanout_pim_socket_sent_total", {}),
+                        ("fanout_pim_mroute_clears_total", {})):
+        check(metric(after, fam, **labels) >= metric(before, fam, **labels) > 0,
+              f"{fam}{labels or ''} keeps counting through the clear ({metric(before, fam, **labels):g} -> "
+              f"{metric(after, fam, **labels):g}): Prometheus counters never go down")
+    tx.result(timeout=15)
+
+
 def main() -> int:
     with Lab() as lab:
         r1, r2, h1 = lab.node("r1", router=True), lab.node("r2", router=True), lab.node("h1", igmp_version=3)
@@ -178,6 +240,7 @@ def main() -> int:
         check_pimd(r1)
         check_igmpd(r1, lan_if)
         check_clear(r1, lan_if)
+        check_pim_clears(r1, r2)
     print("ops_metrics_clear: all checks passed")
     return 0
 

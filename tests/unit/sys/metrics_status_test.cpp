@@ -128,6 +128,28 @@ TEST_F(MetricsStatusTest, RulesTurnStatusJsonIntoFamilies) {
     EXPECT_NE(text.find("drops_total{reason=\"bad \\\"checksum\\\"\"} 1\n"), std::string::npos) << text;
 }
 
+TEST_F(MetricsStatusTest, TotalsSourceAnswersInsteadOfTheDisplayedCommand) {
+    // A daemon whose `clear ... statistics` makes show display counts since the clear hands the metrics
+    // its running totals: the counters stay monotonic; commands the source does not answer are dispatched.
+    std::vector<std::vector<std::string>> asked;
+    MetricsDataSource totals = [&asked](const std::vector<std::string>& cmd) -> std::optional<json> {
+        asked.push_back(cmd);
+        if (cmd != std::vector<std::string>{"show", "stats"}) return std::nullopt;
+        return json{{"pim", {{"rx", {{"hello", 100}}}}}, {"reloads", 5}};
+    };
+    MetricSet m = metrics_from_status(*server_, rules(), "pimd", totals);
+    EXPECT_EQ(value(m, "rx_total", {{"type", "hello"}}), 100) << "the totals, not the displayed 7";
+    EXPECT_EQ(value(m, "reloads_total"), 5);
+    EXPECT_EQ(m.find("sock_received_total"), nullptr) << "the totals' JSON is the whole reply data";
+    EXPECT_EQ(value(m, "nbrs"), 3) << "show nbr still comes from the server";
+    EXPECT_EQ(asked.size(), 3u) << "asked once per distinct registered command (stats, nbr, broken)";
+
+    register_metrics_command(*server_, rules(), "pimd", totals);
+    json t = server_->dispatch({"show", "metrics"}, "text");
+    ASSERT_TRUE(t.value("ok", false)) << t.dump();
+    EXPECT_NE(t["text"].get<std::string>().find("rx_total{type=\"hello\"} 100\n"), std::string::npos);
+}
+
 TEST_F(MetricsStatusTest, ShowMetricsAnswersTextAndJson) {
     register_metrics_command(*server_, rules(), "pimd");
     stats_["pim"]["rx"]["hello"] = 8;

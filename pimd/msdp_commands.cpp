@@ -62,6 +62,9 @@ json wiring_counters_json(const MsdpWiringCounters& c) {
 }
 
 json service_counters_json(const MsdpServiceCounters& c) {
+    json drops = json::object();
+    for (size_t i = 0; i < c.sa_data_drops.size(); ++i)
+        drops[std::string(msdp::to_string(static_cast<msdp::SaDataDrop>(i)))] = c.sa_data_drops[i];
     return json{{"scans", c.scans},
                 {"origin_added", c.origin_added},
                 {"origin_removed", c.origin_removed},
@@ -71,6 +74,9 @@ json service_counters_json(const MsdpServiceCounters& c) {
                 {"sa_joins_dropped", c.sa_joins_dropped},
                 {"sa_expired", c.sa_expired},
                 {"sa_data_packets", c.sa_data_packets},
+                {"sa_data_forwarded", c.sa_data_forwarded},
+                {"sa_data_drops", drops},
+                {"origin_with_data", c.origin_with_data},
                 {"starts", c.starts},
                 {"reconfigures", c.reconfigures},
                 {"peer_resets", c.peer_resets}};
@@ -179,13 +185,13 @@ ShowOutput anycast_rp_output(const AnycastRpView& v) {
            {"counters", json{{"from_dr", v.counters.from_dr},
                              {"from_member", v.counters.from_member},
                              {"forwarded", v.counters.forwarded},
-                             {"forward_errors", v.counters.forward_errors},
+                             {"unreachable", v.counters.unreachable},
                              {"not_a_member", v.counters.not_a_member}}}};
     std::string text = sys::render_table({"Anycast-RP", "Member", "Role"}, rows);
     text += "Registers from DRs " + std::to_string(v.counters.from_dr) + ", from members " +
             std::to_string(v.counters.from_member) + ", copies forwarded " +
-            std::to_string(v.counters.forwarded) + ", forward errors " +
-            std::to_string(v.counters.forward_errors) + ", not a member " +
+            std::to_string(v.counters.forwarded) + ", members unreachable " +
+            std::to_string(v.counters.unreachable) + ", not a member " +
             std::to_string(v.counters.not_a_member) + "\n";
     if (v.self.is_unspecified()) text += "warning: none of the members is a local address\n";
     return ShowOutput{j, text};

@@ -12,7 +12,6 @@
 #include <optional>
 
 #include "common/sys/status_server.hpp"
-#include "pimd/anycast_rp_wiring.hpp"
 #include "pimd/core/anycast_rp.hpp"
 #include "pimd/msdp_service.hpp"
 
@@ -20,8 +19,8 @@ namespace fanout::pimd {
 
 struct AnycastRpView {
     std::optional<pim::AnycastRpConfig> config;
-    Ipv4Address self;  // our member address (0.0.0.0: none of the members is local)
-    AnycastRpCounters counters;
+    Ipv4Address self;                 // our member address (0.0.0.0: none of the members is local)
+    pim::AnycastRpCounters counters;  // RegisterRp's (the RP forwards the Registers it processed)
 };
 
 struct MsdpCommandSources {

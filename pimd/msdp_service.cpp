@@ -94,7 +94,9 @@ void MsdpService::scan() {
         if (!core_->originated().count(sg)) {
             ++counters_.origin_added;
             FANOUT_LOG_DEBUG(LogCategory::kMsdp, "msdp: originating {}", sg.to_string());
-            core_->sa_origin_add(sg);
+            const auto data = first_packet(sg);
+            if (!data.empty()) ++counters_.origin_with_data;
+            core_->sa_origin_add(sg, data);
         }
     const std::set<Ipv4Address> groups = star_g_receiver_groups();
     for (auto g : receiver_groups_)
@@ -135,8 +137,24 @@ bool MsdpService::has_star_g_receivers(Ipv4Address group) {
     return !pim::immediate_olist_star_g(sm.macro_inputs(), group).empty();
 }
 
-void MsdpService::on_sa_data(SGKey, std::span<const uint8_t>) {
+// The first data packet RegisterRp kept for a register-learned source (empty for others).
+std::span<const uint8_t> MsdpService::first_packet(const SGKey& sg) const {
+    const pim::RegisterRpSgState* st = pim_.sparse().register_rp().find(sg);
+    return st ? std::span<const uint8_t>(st->first_packet) : std::span<const uint8_t>{};
+}
+
+// RFC 3618 section 14 / 12.2.1; the checks and the path are described in msdp_service.hpp.
+void MsdpService::on_sa_data(SGKey sg, std::span<const uint8_t> ipv4_packet) {
     ++counters_.sa_data_packets;
+    auto v =
+        msdp::sa_data_register(sg, ipv4_packet, pim_.sparse().router_view(), has_star_g_receivers(sg.group));
+    if (const auto* drop = std::get_if<msdp::SaDataDrop>(&v)) return drop_data(*drop);
+    if (!data_sink_) return drop_data(msdp::SaDataDrop::kNoSink);
+    const auto& reg = std::get<msdp::SaDataRegister>(v);
+    ++counters_.sa_data_forwarded;
+    FANOUT_LOG_DEBUG(LogCategory::kMsdp, "msdp: SA data for {} down the shared tree (Register to {})",
+                     sg.to_string(), reg.rp.to_string());
+    data_sink_(reg.rp, reg.message);
 }
 
 }  // namespace fanout::pimd

@@ -12,12 +12,23 @@
 //     receivers).
 //   SA-learned (S,G) (section 6, "the RP ... joins (S,G) toward S"): handed to the join sink set with
 //     set_join_sink (the PIM-SM side); the (S,G)s announced and not yet expired are listed by sa_joins().
-//   encapsulated data (section 14): counted (the first packet is not re-injected into the shared tree).
+//   encapsulated data (RFC 3618 section 14, 12.2.1): the data packet an accepted SA carries for a group with
+//     (*,G) receivers goes down the shared tree exactly as the RP forwards a decapsulated Register's inner
+//     packet (RFC 7761 4.4.2): it is wrapped in a Register from RP(G) to RP(G) and handed to the data sink,
+//     which sends it to ourselves; the kernel decapsulates it onto the register VIF, whose MFC entry (iif =
+//     register VIF while SPTbit(S,G) is not set, sparse_mode_forwarding.cpp) forwards it to
+//     inherited_olist(S,G,rpt). RegisterRp drops that Register as "own-source" without running the RP logic.
+//     The checks before (pimd/core/msdp/sa_data.hpp) each count their drop by reason (show ip msdp
+//     statistics, service.sa_data_drops).
+//   origination with data: a register-learned source's first data packet (kept by RegisterRp) is handed to
+//     the core with the source; the core puts it in the first SA when `encapsulate-data` is on (off by
+//     default).
 //
 // apply_config(nullopt) stops MSDP (every session closed); a new configuration is applied as a difference
 // (MsdpCore::reconfigure: a changed peer resets only that peer).
 #pragma once
 
+#include <array>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -26,6 +37,7 @@
 #include "common/sys/event_loop.hpp"
 #include "common/sys/rib_lookup.hpp"
 #include "pimd/core/msdp/msdp_core.hpp"
+#include "pimd/core/msdp/sa_data.hpp"
 #include "pimd/core/pim_core.hpp"
 #include "pimd/msdp_wiring.hpp"
 
@@ -40,7 +52,10 @@ struct MsdpServiceCounters {
     uint64_t sa_joins = 0;          // SA-learned (S,G)s handed to PIM
     uint64_t sa_joins_dropped = 0;  // ... with no join sink (PIM side not connected)
     uint64_t sa_expired = 0;
-    uint64_t sa_data_packets = 0;  // encapsulated data received for groups with receivers
+    uint64_t sa_data_packets = 0;    // encapsulated data received for groups with receivers
+    uint64_t sa_data_forwarded = 0;  // ... handed to the kernel's decapsulation (down the shared tree)
+    std::array<uint64_t, static_cast<size_t>(msdp::SaDataDrop::kCount)> sa_data_drops{};
+    uint64_t origin_with_data = 0;  // sources originated with their first data packet at hand
     uint64_t starts = 0;
     uint64_t reconfigures = 0;
     uint64_t peer_resets = 0;  // peers reset by reloads
@@ -51,6 +66,9 @@ class MsdpService final : private msdp::MsdpPimHooks {
     static constexpr Duration kDefaultScanInterval = std::chrono::seconds(1);
     // join(sg, true) when an SA-learned (S,G) should be joined toward S, join(sg, false) when it expired.
     using JoinSink = std::function<void(SGKey sg, bool join)>;
+    // data(rp, register): send the PIM Register `register` (a data Register around an SA's packet) from rp
+    // to rp, one of our addresses, for the kernel to decapsulate.
+    using DataSink = std::function<void(Ipv4Address rp, std::span<const uint8_t> pim_register)>;
 
     MsdpService(sys::EventLoop& loop, sys::RibLookup& rib, const pim::PimCore& pim,
                 Duration scan_interval = kDefaultScanInterval);
@@ -60,6 +78,7 @@ class MsdpService final : private msdp::MsdpPimHooks {
 
     void apply_config(const std::optional<msdp::MsdpConfig>& config);
     void set_join_sink(JoinSink sink) { join_sink_ = std::move(sink); }
+    void set_data_sink(DataSink sink) { data_sink_ = std::move(sink); }
     // One pass over the TIB (origination and receivers); runs every scan interval, and may be called.
     void scan();
 
@@ -77,6 +96,8 @@ class MsdpService final : private msdp::MsdpPimHooks {
     void on_sa_data(SGKey sg, std::span<const uint8_t> ipv4_packet) override;
 
     std::set<SGKey> local_sources() const;
+    std::span<const uint8_t> first_packet(const SGKey& sg) const;
+    void drop_data(msdp::SaDataDrop d) { ++counters_.sa_data_drops[static_cast<size_t>(d)]; }
     std::set<Ipv4Address> star_g_receiver_groups() const;
     void arm_scan();
 
@@ -89,6 +110,7 @@ class MsdpService final : private msdp::MsdpPimHooks {
     std::set<Ipv4Address> receiver_groups_;
     std::set<SGKey> sa_joins_;
     JoinSink join_sink_;
+    DataSink data_sink_;
     TimerHandle scan_timer_;
     MsdpServiceCounters counters_;
 };

@@ -2,9 +2,10 @@
 #include <set>
 
 #include "common/core/log.hpp"
+#include "pimd/core/sparse_mode.hpp"
 #include "pimd/msdp_commands.hpp"
-#include "pimd/pimd_metrics.hpp"
 #include "pimd/pimd_clear_commands.hpp"
+#include "pimd/pimd_metrics.hpp"
 #include "pimd/pimd_sm_status.hpp"
 #include "pimd/pimd_status.hpp"
 #include "pimd/register_commands.hpp"
@@ -89,20 +90,21 @@ void register_pimd_commands(sys::StatusServer& server, std::function<const PimDa
         const PimDaemon* d = daemon();
         return d ? d->beacons() : nullptr;
     });
-    register_msdp_commands(
-        server, {[daemon]() -> const MsdpService* {
-                     const PimDaemon* d = daemon();
-                     return d ? d->msdp() : nullptr;
-                 },
-                 [daemon]() -> std::optional<AnycastRpView> {
-                     const PimDaemon* d = daemon();
-                     if (!d) return std::nullopt;
-                     AnycastRpView v{d->config().anycast_rp, Ipv4Address(), d->anycast_rp().counters()};
-                     if (v.config)
-                         v.self = pim::own_member_address(
-                             *v.config, [d](Ipv4Address a) { return d->core().is_local_address(a); });
-                     return v;
-                 }});
+    register_msdp_commands(server, {[daemon]() -> const MsdpService* {
+                                        const PimDaemon* d = daemon();
+                                        return d ? d->msdp() : nullptr;
+                                    },
+                                    [daemon]() -> std::optional<AnycastRpView> {
+                                        const PimDaemon* d = daemon();
+                                        if (!d) return std::nullopt;
+                                        AnycastRpView v{d->config().anycast_rp, Ipv4Address(),
+                                                        d->core().sparse().register_rp().counters().anycast};
+                                        if (v.config)
+                                            v.self = pim::own_member_address(*v.config, [d](Ipv4Address a) {
+                                                return d->core().is_local_address(a);
+                                            });
+                                        return v;
+                                    }});
     sys::register_control_commands(server, std::move(reload));
     sys::register_metrics_command(server, pimd_metric_rules(), "pimd", statistics_totals(daemon));
     server.add_completion(sys::kArgInterface, [daemon] {

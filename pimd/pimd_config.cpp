@@ -212,6 +212,7 @@ PimdConfig parse_root(ConfigObject& root, const std::string& file) {
     // What the PIM-SM core consumes of the rp:, ssm-range: and spt-switchover: keys.
     c.pim.rp_set = to_rp_set_config(c);
     c.pim.spt_threshold = to_spt_threshold(c.spt);
+    c.pim.anycast_rp = c.anycast_rp;  // RFC 4610 register forwarding runs in the core's RegisterRp
     return c;
 }
 
@@ -305,9 +306,12 @@ std::string render_running_config(const PimdConfig& c) {
     if (c.msdp)
         os << "# msdp: " << c.msdp->peers.size() << " peers, local " << c.msdp->local_address.to_string()
            << ", originator " << c.msdp->originator_address.to_string() << " (see show ip msdp peer)\n";
-    if (c.anycast_rp)
-        os << "# anycast-rp: " << c.anycast_rp->address.to_string() << " with "
-           << c.anycast_rp->members.size() << " members (see show ip pim anycast-rp)\n";
+    if (c.anycast_rp) {  // rendered in full: the core's register forwarding depends on it (pim.anycast_rp)
+        os << "anycast-rp:\n  address: " << c.anycast_rp->address.to_string() << "\n  members: [";
+        for (size_t i = 0; i < c.anycast_rp->members.size(); ++i)
+            os << (i ? ", " : "") << c.anycast_rp->members[i].to_string();
+        os << "]\n";
+    }
     if (!c.beacons.empty())
         os << "# beacons: " << c.beacons.size() << " configured in " << c.file
            << " (see show ip pim beacon)\n";

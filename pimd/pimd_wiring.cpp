@@ -45,9 +45,6 @@ PimDaemon::PimDaemon(sys::EventLoop& loop, std::shared_ptr<const PimdConfig> con
     statics_.set_routes(config_->static_mroutes);
     beacon_actions_ = std::make_unique<PimSocketBeaconActions>(*sock_);
     beacons_ = std::make_unique<BeaconService>(loop_, rng_, *beacon_actions_);
-    anycast_ = std::make_unique<AnycastRpForwarder>(
-        *tx_, [this](Ipv4Address a) { return core_->is_local_address(a); });
-    anycast_->set_config(config_->anycast_rp);
 }
 
 PimDaemon::~PimDaemon() {
@@ -115,6 +112,11 @@ Result<Unit, std::string> PimDaemon::open_rest() {
     msdp_->set_join_sink([this](SGKey sg, bool join) {
         if (!stopped_) core_->sparse().msdp_sa_learned(sg, join);
     });
+    // RFC 3618 14: an SA's data packet, as a Register to ourselves, is decapsulated by the kernel onto the
+    // register VIF and forwarded down the shared tree like any Register's inner packet (msdp_service.hpp).
+    msdp_->set_data_sink([this](Ipv4Address rp, std::span<const uint8_t> reg) {
+        if (!stopped_) actions_->send_pim(0, rp, rp, reg);
+    });
     msdp_->apply_config(config_->msdp);
     ifsrc_.add_listener([this](const InterfaceChange& c) { on_interface_change(c); });
     auto nl = ifsrc_.start();
@@ -163,7 +165,6 @@ void PimDaemon::on_pim_readable() {
         ++rx_.packets;
         FANOUT_LOG_DEBUG(LogCategory::kPacket, "pim rx {} -> {} ifindex {} ({} bytes)", p.src.to_string(),
                          p.dst.to_string(), p.ifindex, ip->payload.size());
-        anycast_->on_rx(ip->header.src, ip->header.dst, ip->payload);  // RFC 4610: copies to the other RPs
         core_->handle(pim::RxPim{p.ifindex, ip->header.src, ip->header.dst, ip->payload});
     }
 }
@@ -223,7 +224,6 @@ void PimDaemon::reload(std::shared_ptr<const PimdConfig> config) {
     if (auto b = beacons_->apply_config(config_->beacons); !b)
         FANOUT_LOG_WARN("pimd: beacons not reconfigured: {}", b.error());
     if (msdp_) msdp_->apply_config(config_->msdp);
-    anycast_->set_config(config_->anycast_rp);
 }
 
 size_t PimDaemon::clear_mroutes(std::optional<Ipv4Address> group) {

@@ -32,7 +32,6 @@
 #include "common/sys/kernel_mrt.hpp"
 #include "common/sys/raw_socket.hpp"
 #include "common/sys/rib_lookup.hpp"
-#include "pimd/anycast_rp_wiring.hpp"
 #include "pimd/beacon_wiring.hpp"
 #include "pimd/core/pim_core.hpp"
 #include "pimd/core/pim_observer.hpp"
@@ -94,8 +93,7 @@ class PimDaemon : private pim::PimObserver {
     const std::string& ipc_error() const { return ipc_error_; }
     const RxCounters& rx_counters() const { return rx_; }
     const BeaconService* beacons() const { return beacons_.get(); }
-    const MsdpService* msdp() const { return msdp_.get(); }             // MSDP (msdp_service.hpp)
-    const AnycastRpForwarder& anycast_rp() const { return *anycast_; }  // RFC 4610 (anycast_rp_wiring.hpp)
+    const MsdpService* msdp() const { return msdp_.get(); }  // MSDP (msdp_service.hpp)
     uint64_t reloads() const { return reloads_; }
     pim::RibView& rib_view() { return rib_view_; }
     pim::CounterSource& counter_source() { return counters_; }
@@ -131,7 +129,6 @@ class PimDaemon : private pim::PimObserver {
     std::unique_ptr<pim::PimCore> core_;
     std::unique_ptr<BeaconService> beacons_;  // register beacons (beacon_wiring.hpp)
     std::unique_ptr<MsdpService> msdp_;       // after core_ and rib_: destroyed before them
-    std::unique_ptr<AnycastRpForwarder> anycast_;
     sys::InterfaceSource ifsrc_;
     StaticMroutes statics_;
     sys::MembershipTable membership_;

@@ -1,5 +1,7 @@
 // Anycast-RP using PIM only: RFC 4610 (section 2 overview, section 3 mechanism, section 4 the Register-Stop
-// rules, section 6 the configuration). The pure decision for a Register received at a member of the set:
+// rules, section 6 the configuration). The pure decision for a Register received at a member of the set;
+// RegisterRp (register_rp.hpp) applies it once its RFC 7761 4.4.2 logic has processed the Register, so a
+// Register the RP drops is never forwarded (section 3 step 2):
 //
 //   - The Anycast-RP set: one RP address (on a loopback of every member) and the members' own unicast
 //     addresses, this router's included, configured identically on every member.
@@ -56,6 +58,15 @@ struct AnycastRegisterDecision {
 // forwards nothing.
 AnycastRegisterDecision decide_register(const AnycastRpConfig& c, Ipv4Address self, Ipv4Address outer_src,
                                         Ipv4Address outer_dst);
+
+// What register forwarding did (RegisterRp counts it; `show ip pim anycast-rp`).
+struct AnycastRpCounters {
+    uint64_t from_dr = 0;       // Registers from a DR for the anycast address that the RP processed
+    uint64_t from_member = 0;   // Registers forwarded by another member (processed, not forwarded)
+    uint64_t forwarded = 0;     // copies sent to other members
+    uint64_t unreachable = 0;   // copies not sent: no unicast route to that member (it is down or cut off)
+    uint64_t not_a_member = 0;  // Registers from a DR while none of the members is one of our addresses
+};
 
 // Our member address: the member that is one of our local addresses (is_local is the router's test).
 template <typename IsLocal>

@@ -20,6 +20,7 @@
 
 #include "common/core/clock.hpp"
 #include "common/core/ip.hpp"
+#include "pimd/core/anycast_rp.hpp"
 #include "pimd/core/keepalive.hpp"
 #include "pimd/core/rp_set.hpp"
 
@@ -111,6 +112,8 @@ struct PimConfig {
     std::vector<Ipv4Prefix> accept_register_groups;
     uint32_t register_rp_rate_limit_pps = 0;
     uint32_t register_rp_rate_limit_burst = 100;
+    // RFC 4610 anycast-RP set (anycast_rp.hpp): the RP forwards the DRs' Registers to the other members.
+    std::optional<AnycastRpConfig> anycast_rp;
 
     // PIM-SM (RFC 7761 4.7, 4.8): static RPs and the SSM range.
     RpSetConfig rp_set;

@@ -30,6 +30,8 @@ std::string_view to_string(RegisterRpDrop d) {
             return "bad-inner";
         case RegisterRpDrop::kPmbrMismatch:
             return "pmbr-mismatch";
+        case RegisterRpDrop::kOwnSource:
+            return "own-source";
         case RegisterRpDrop::kCount:
             break;
     }
@@ -116,7 +118,9 @@ RxOutcome RegisterRp::receive_register(const PimRxContext& ctx) {
     MacroInputs in = host_.macro_inputs();
 
     std::optional<RegisterRpDrop> early;
-    if (!in.router.is_local_address(outer_dst))
+    if (in.router.is_local_address(outer_src))
+        early = RegisterRpDrop::kOwnSource;
+    else if (!in.router.is_local_address(outer_dst))
         early = RegisterRpDrop::kNotMyAddress;
     else if (!rate_ok(outer_src))
         early = RegisterRpDrop::kRateLimited;
@@ -137,7 +141,9 @@ RxOutcome RegisterRp::receive_register(const PimRxContext& ctx) {
         return RxOutcome::accepted();
     }
     auto rp = in.router.rp(sg.group);
-    if (!rp || !in.router.is_local_address(*rp) || outer_dst != *rp) {
+    const AnycastRegisterDecision any = anycast_decision(in.router, rp, outer_src, outer_dst);
+    const bool from_member = any.kind == AnycastRegisterKind::kFromMember;  // RFC 4610 step 7
+    if (!rp || !in.router.is_local_address(*rp) || (outer_dst != *rp && !from_member)) {
         send_register_stop(outer_dst, outer_src, sg, RegisterStopReason::kNotRp, nullptr);  // note (*)
         return RxOutcome::accepted();
     }
@@ -169,10 +175,47 @@ RxOutcome RegisterRp::receive_register(const PimRxContext& ctx) {
     } else {
         ++st.registers;
         st.bytes += reg->inner.size();
+        if (st.registers == 1 && reg->inner.size() <= kMaxKeptPacket)
+            st.first_packet.assign(reg->inner.begin(), reg->inner.end());
     }
     if (st.forwarded_last) ++counters_.forwarded;
     host_.register_learned(sg, kat);  // may change the TIB: `e` is not used past this point
+    // RFC 4610: a member's Register is processed and never forwarded again (step 6); a DR's goes on.
+    if (from_member) ++counters_.anycast.from_member;
+    if (any.kind == AnycastRegisterKind::kFromDr) forward_to_members(any, ctx);
     return RxOutcome::accepted();
+}
+
+// RFC 4610 section 3: only when RP(G) is the set's anycast address.
+AnycastRegisterDecision RegisterRp::anycast_decision(const RouterView& router, std::optional<Ipv4Address> rp,
+                                                     Ipv4Address outer_src, Ipv4Address outer_dst) const {
+    if (!cfg_.anycast || !rp || *rp != cfg_.anycast->address) return AnycastRegisterDecision{};
+    const Ipv4Address self =
+        own_member_address(*cfg_.anycast, [&router](Ipv4Address a) { return router.is_local_address(a); });
+    return decide_register(*cfg_.anycast, self, outer_src, outer_dst);
+}
+
+// Steps 4-5: the Register (or Null-Register) as received, from our member address, to every other member. A
+// member without a unicast route (down, cut off) is skipped and counted; the others still get their copy.
+void RegisterRp::forward_to_members(const AnycastRegisterDecision& d, const PimRxContext& ctx) {
+    ++counters_.anycast.from_dr;
+    if (d.forward_to.empty()) {
+        ++counters_.anycast.not_a_member;
+        return;
+    }
+    for (Ipv4Address member : d.forward_to) {
+        auto route = host_.unicast_route(member);
+        if (!route) {
+            ++counters_.anycast.unreachable;
+            FANOUT_LOG_DEBUG(LogCategory::kRegister, "anycast-rp: no route to member {}: copy not sent",
+                             member.to_string());
+            continue;
+        }
+        actions_.send_pim(route->ifindex, d.forward_source, member, ctx.message);
+        ++counters_.anycast.forwarded;
+        FANOUT_LOG_DEBUG(LogCategory::kRegister, "anycast-rp: Register from {} forwarded to {} as {}",
+                         ctx.rx.src.to_string(), member.to_string(), d.forward_source.to_string());
+    }
 }
 
 }  // namespace fanout::pim

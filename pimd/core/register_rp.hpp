@@ -35,6 +35,19 @@
 // The forwarding computation must not install decapsulated traffic of sources the accept filter refuses:
 // it asks accepts(S,G).
 //
+// Anycast-RP (RFC 4610 section 3, with RegisterRpConfig::anycast set and RP(G) the set's address): the RP
+// logic above also runs for a Register that another member forwarded to our own member address (steps 7-12:
+// the member learns (S,G), decapsulates, answers the member with a Register-Stop); a Register from a DR
+// that the logic processed (it reached the I_am_RP branch and was not dropped for a PMBR mismatch) is then
+// copied, unchanged, to every other member from our member address (steps 4-5); a member's Register is
+// never forwarded again. A Register that this RP drops (not my address, rate limit, bad inner, filter,
+// SSM, not RP for G, PMBR) is not forwarded either: step 2, only a Register the RP would process goes on.
+// The decision itself is anycast_rp.hpp's decide_register.
+//
+// A Register whose outer source is one of our own addresses is the MSDP service handing the data packet
+// of an SA to the kernel's decapsulation (pimd/msdp_service.hpp, RFC 3618 section 14): the kernel has
+// already forwarded its inner packet; the RP logic must not run for it (counted "own-source").
+//
 // Register-Stop destination and egress: outer.src, out of the interface of the unicast route to it
 // (RegisterHost::unicast_route, 0 = kernel routing); its source address is outer.dst (the RP address the DR
 // registered to, which is what the DR expects to hear from).
@@ -48,6 +61,7 @@
 
 #include "common/core/clock.hpp"
 #include "common/core/ip.hpp"
+#include "pimd/core/anycast_rp.hpp"
 #include "pimd/core/pim_actions.hpp"
 #include "pimd/core/pim_dispatch.hpp"
 #include "pimd/core/register_dr.hpp"
@@ -65,6 +79,7 @@ struct RegisterRpConfig {
     // Registers accepted per register sender (outer source) per second; 0 = unlimited.
     uint32_t rate_limit_pps = 0;
     uint32_t rate_limit_burst = 100;
+    std::optional<AnycastRpConfig> anycast;  // RFC 4610 set: register forwarding between its members
     bool operator==(const RegisterRpConfig&) const = default;
 };
 
@@ -74,6 +89,7 @@ enum class RegisterRpDrop : uint8_t {
     kRateLimited,   // per-sender rate limit
     kBadInner,      // inner destination not a routable multicast group
     kPmbrMismatch,  // border bit from another PMBR than the one recorded
+    kOwnSource,     // outer source is one of our addresses (MSDP data handed to the kernel's decapsulation)
     kCount
 };
 std::string_view to_string(RegisterRpDrop d);
@@ -100,6 +116,9 @@ struct RegisterRpSgState {
     uint64_t null_registers = 0;  // Null-Registers accepted
     uint64_t register_stops_sent = 0;
     bool forwarded_last = false;  // the last data Register was left for decapsulation
+    // The inner packet of the first data Register (at most kMaxKeptPacket octets; larger ones are not
+    // kept): MSDP may carry it in the source's first SA (RFC 3618 section 14, msdp_service.hpp).
+    std::vector<uint8_t> first_packet;
     TimerHandle expiry;
 };
 
@@ -109,10 +128,12 @@ struct RegisterRpCounters {
     uint64_t forwarded = 0;  // data Registers the kernel decapsulates into inherited_olist(S,G,rpt)
     std::array<uint64_t, static_cast<size_t>(RegisterRpDrop::kCount)> drops{};
     std::array<uint64_t, static_cast<size_t>(RegisterStopReason::kCount)> register_stops_sent{};
+    AnycastRpCounters anycast;  // RFC 4610 register forwarding
 };
 
 class RegisterRp {
   public:
+    static constexpr size_t kMaxKeptPacket = 1500;
     RegisterRp(RegisterHost& host, TimerService& timers, PimActions& actions, RegisterRpConfig cfg = {});
     RegisterRp(const RegisterRp&) = delete;
     RegisterRp& operator=(const RegisterRp&) = delete;
@@ -135,6 +156,9 @@ class RegisterRp {
     RegisterRpSgState& record(const SGKey& sg);
     void drop(RegisterRpDrop d) { ++counters_.drops[static_cast<size_t>(d)]; }
     bool rate_ok(Ipv4Address sender);
+    AnycastRegisterDecision anycast_decision(const RouterView& router, std::optional<Ipv4Address> rp,
+                                             Ipv4Address outer_src, Ipv4Address outer_dst) const;
+    void forward_to_members(const AnycastRegisterDecision& d, const PimRxContext& ctx);
 
     RegisterHost& host_;
     TimerService& timers_;

@@ -31,6 +31,7 @@ RegisterRpConfig register_rp_config(const PimConfig& c) {
     r.accept_groups = c.accept_register_groups;
     r.rate_limit_pps = c.register_rp_rate_limit_pps;
     r.rate_limit_burst = c.register_rp_rate_limit_burst;
+    r.anycast = c.anycast_rp;
     return r;
 }
 

@@ -81,8 +81,9 @@ struct MsdpConfig {
     std::vector<MsdpPeerConfig> peers;
     MsdpTimers timers;
     size_t max_sa_cache = 100000;  // learned entries, all peers together (drops counted "cache-full")
-    // The first data packet of a new local source is carried in its first SA (RFC 3618 section 14).
-    bool encapsulate_data = true;
+    // The first data packet of a new local source is carried in its first SA (RFC 3618 section 14); off by
+    // default (the data of SAs is optional, and a packet of up to 1500 octets grows each first SA).
+    bool encapsulate_data = false;
     // Framed TLVs handled per received chunk before the rest waits for the next chunk (fairness).
     size_t max_tlvs_per_rx = 1024;
     bool operator==(const MsdpConfig&) const = default;

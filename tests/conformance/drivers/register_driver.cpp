@@ -1,15 +1,17 @@
 // Conformance driver for the register path (RFC 7761 4.4.1 at the DR, 4.4.2 at the RP): suites
-// pim_register_dr and pim_register_rp. It feeds RegisterDr and RegisterRp (pimd/core/register_*.hpp) a
-// scripted router (DR status, RP mapping, routes, KeepaliveTimers, (*,G) receivers, SPTbit kept in a real
-// Tib and judged by the real macros) and a stream of timed events, with a ManualTimerService and a seeded
-// Random, and records what they emitted.
+// pim_register_dr and pim_register_rp, and anycast_rp (RFC 4610 sections 3 and 4: register forwarding
+// between the members of an Anycast-RP set, done by RegisterRp once it processed a Register). It feeds
+// RegisterDr and RegisterRp (pimd/core/register_*.hpp) a scripted router (DR status, RP mapping, routes,
+// KeepaliveTimers, (*,G) receivers, SPTbit kept in a real Tib and judged by the real macros) and a stream of
+// timed events, with a ManualTimerService and a seeded Random, and records what they emitted.
 //
 // input.json:
 //   {"config": {"register_suppression_time": "60s", "register_probe_time": "5s", "register_source":
 //   "a.b.c.d",
 //               "rate_limit_pps": N, "rate_limit_burst": N,
 //               "rp": {"accept_sources": [...], "accept_groups": [...], "register_stop_on_filtered": true,
-//                      "rate_limit_pps": N, "rate_limit_burst": N, "keepalive_period": "210s"}},
+//                      "rate_limit_pps": N, "rate_limit_burst": N, "keepalive_period": "210s",
+//                      "anycast": {"address": A, "members": [addresses]}}},
 //    "router": {"local": [addresses], "dr_on": [ifindex...], "connected": [sources], "ssm": [groups],
 //               "rp": {"group": "rp"}, "rpf": {"address": ifindex}, "routes": {"address": ifindex},
 //               "if_addr": {"ifindex": "address"}, "spt_desired": true},
@@ -24,7 +26,8 @@
 //      {"rx_register": {"src", "dst", "source", "group", "null": bool, "border": bool}}
 //      {"receivers": {"group": G, "ifindex": I, "joined": bool}} a (*,G) downstream Join on I
 //      {"spt_bit": {"source": S, "group": G}}                   native traffic arrived at the RP
-//      {"snapshot": "register"}]}
+//      {"route": {"address": A, "ifindex": I | null}}           unicast route to A added / removed
+//      {"snapshot": "register" | "anycast"}]}
 // output (emission order):
 //   {"at_ms", "send": {"ifindex", "src", "dst", "type", "checksum_ok" (Register: over the 8-byte header; else
 //   the whole message),
@@ -33,6 +36,8 @@
 //   {"at_ms", "register_vif": {"source", "group", "wanted"}}      (the DR's forwarding hook was called)
 //   {"at_ms", "register_learned": {"source", "group", "kat_ms" | null}}   (the RP's TIB hook was called)
 //   {"at_ms", "snapshot": "register", "data": {...}}
+//   {"at_ms", "snapshot": "anycast", "data": {"from_dr", "from_member", "forwarded", "unreachable",
+//                                             "not_a_member"}}
 #include <nlohmann/json.hpp>
 
 #include <set>
@@ -219,6 +224,12 @@ void parse_config(const json& c, RegisterDrConfig& dc, RegisterRpConfig& rc) {
         rc.rate_limit_pps = r.value("rate_limit_pps", rc.rate_limit_pps);
         rc.rate_limit_burst = r.value("rate_limit_burst", rc.rate_limit_burst);
         if (r.contains("keepalive_period")) rc.keepalive_period = dur(r["keepalive_period"]);
+        if (r.contains("anycast")) {
+            AnycastRpConfig a{addr(r["anycast"].at("address")), {}};
+            for (const auto& m : r["anycast"].at("members"))
+                a.members.push_back(addr(m));
+            rc.anycast = a;
+        }
     }
 }
 
@@ -325,7 +336,22 @@ void run_event(const json& ev, ManualTimerService& t, Harness& h, RegisterDr& dr
             e->downstream.erase(i);
     }
     if (ev.contains("spt_bit")) h.tib.get_or_create(sg_of(ev["spt_bit"]), t.now()).spt_bit = true;
-    if (ev.contains("snapshot")) {
+    if (ev.contains("route")) {
+        const json& r = ev["route"];
+        if (r.at("ifindex").is_null())
+            h.routes.erase(addr(r.at("address")));
+        else
+            h.routes[addr(r.at("address"))] = r["ifindex"].get<int>();
+    }
+    if (ev.contains("snapshot") && ev["snapshot"] == "anycast") {
+        const AnycastRpCounters& a = rp.counters().anycast;
+        json data{{"from_dr", a.from_dr},
+                  {"from_member", a.from_member},
+                  {"forwarded", a.forwarded},
+                  {"unreachable", a.unreachable},
+                  {"not_a_member", a.not_a_member}};
+        out.push_back({{"at_ms", h.at()}, {"snapshot", "anycast"}, {"data", data}});
+    } else if (ev.contains("snapshot")) {
         json data = register_status(dr, rp, t.now());
         out.push_back({{"at_ms", h.at()}, {"snapshot", ev["snapshot"]}, {"data", data}});
     }
@@ -350,6 +376,7 @@ json run_register(const std::filesystem::path&, const json& input) {
 
 const RegisterDriver reg_dr("pim_register_dr", run_register);
 const RegisterDriver reg_rp("pim_register_rp", run_register);
+const RegisterDriver reg_anycast("anycast_rp", run_register);
 
 }  // namespace
 }  // namespace fanout::conformance

@@ -58,6 +58,7 @@ TEST_F(MsdpCoreTest, NoOriginatorMeansNothingIsOriginated) {
 
 TEST_F(MsdpCoreTest, FirstDataPacketRidesInTheFirstSa) {
     auto c = base_config();
+    c.encapsulate_data = true;  // off by default
     c.peers = {peer_config("198.18.0.9")};
     make(c);
     establish("198.18.0.9");

@@ -87,7 +87,7 @@ anycast-rp: {address: 10.0.0.0, members: [192.0.2.1, 192.0.2.2]}
     EXPECT_EQ(m.originator_address, A("10.0.0.0"));
     EXPECT_EQ(m.timers, msdp::MsdpTimers{});
     EXPECT_EQ(m.max_sa_cache, 100000u);
-    EXPECT_TRUE(m.encapsulate_data);
+    EXPECT_FALSE(m.encapsulate_data);  // off by default
     EXPECT_EQ(msdp::listen_address(m), A("192.0.2.1"));
 
     auto none = parse_pimd_config("interfaces: []\n", "t.yaml");

@@ -15,6 +15,10 @@ address); rp2's SA cache holds it from peer 198.18.100.1 with RP 198.18.255.1 an
 rp2 joins (S,G) toward src through rp1 and rcv receives the stream. Then rp1's pimd is killed (SIGKILL): rp2's
 session leaves Established, and rp2 keeps serving what it can reach: src2, directly connected to rp2, reaches
 rcv. Printed (not asserted): session set-up time, time from the first packet sent to the first one received.
+Then (msdp_data_variant) the source registers through a DR at rp1, which has encapsulate-data on: its first SA
+carries the first registered packet, and rp2 sends it down its shared tree (RFC 3618 section 14): rcv's first
+datagram is seq 0, which nothing else delivers to rp2. Last (rfc4610_variant) the same sharing with RFC 4610
+only.
 
 Needs root: otherwise prints why and exits 77 (ctest SKIP_RETURN_CODE).
 """
@@ -44,12 +48,13 @@ SRC, SRC2, GROUP = "198.18.1.2", "198.18.4.2", "239.1.1.1"
 HELLO = {"hello-interval": "1s", "triggered-hello-delay": "100ms"}
 
 
-def msdp_extra(local: str, peer: str) -> str:
+def msdp_extra(local: str, peer: str, encapsulate: bool = False) -> str:
     return f"""rp:
   - address: {ANYCAST}
 msdp:
   local-address: {local}
   originator-id: {ANYCAST}
+  encapsulate-data: {"true" if encapsulate else "false"}
   keepalive: 5s
   hold-time: 15s
   connect-retry: 2s
@@ -143,9 +148,68 @@ def main() -> int:
         r2 = rx2.result(timeout=30)
         print(f"after rp1 died, rcv received {r2['received']} packets from src2 (directly connected to rp2)")
         check(r2["received"] > 0, f"rp2 alone still serves src2 -> rcv (received {r2['received']})")
+    msdp_data_variant()
     rfc4610_variant()
     print("pimd_msdp_anycast: all checks passed")
     return 0
+
+
+def line_topology(lab):
+    """src - dr - rp1 - rp2 - rcv, both RPs with their own loopback and the anycast address (which routes to rp1
+    from dr). Returns (dr, rp1, rp2, src, rcv, rcv_if)."""
+    dr, rp1, rp2 = (lab.node(n, router=True) for n in ("dr", "rp1", "rp2"))
+    src, rcv = lab.node("src"), lab.node("rcv")
+    lab.link(src, dr, "198.18.1.2/24", "198.18.1.1/24")
+    lab.link(dr, rp1, "198.18.6.1/24", "198.18.6.2/24")
+    lab.link(rp1, rp2, "198.18.2.1/24", "198.18.2.2/24")
+    _, rcv_if = lab.link(rp2, rcv, "198.18.3.1/24", "198.18.3.2/24")
+    for node, lo in ((rp1, LO1), (rp2, LO2)):
+        node.add_loopback(lo + "/32")
+        node.add_loopback(ANYCAST + "/32")
+    dr.add_route("default", via="198.18.6.2")
+    rp1.add_route("198.18.1.0/24", via="198.18.6.1")
+    for prefix in ("198.18.3.0/24", LO2 + "/32"):
+        rp1.add_route(prefix, via="198.18.2.2")
+    for prefix in ("198.18.1.0/24", "198.18.6.0/24", LO1 + "/32"):
+        rp2.add_route(prefix, via="198.18.2.1")
+    lab.wait_up()
+    return dr, rp1, rp2, src, rcv, rcv_if
+
+
+def msdp_data_variant() -> None:
+    """MSDP with encapsulate-data at rp1: the DR registers src's first packet at rp1 (no receivers there, so
+    rp1 answers with a Register-Stop at once); rp1's first SA for (src, G) carries that packet; rp2 (receiver's
+    RP) decapsulates it down its shared tree, so rcv sees seq 0 before the (S,G) join brings native traffic."""
+    print("--- MSDP data variant: src - dr - rp1 - rp2 - rcv, mesh group, encapsulate-data on at rp1")
+    with Lab() as lab:
+        dr, rp1, rp2, src, rcv, rcv_if = line_topology(lab)
+        dr.start_pimd(pimd_yaml(dr, {"eth0": HELLO, "eth1": HELLO}, extra=f"rp:\n  - address: {ANYCAST}\n"))
+        rp1.start_pimd(pimd_yaml(rp1, {"eth0": HELLO, "eth1": HELLO}, extra=msdp_extra(LO1, LO2, True)))
+        rp2.start_pimd(pimd_yaml(rp2, {"eth0": HELLO, "eth1": {"pim": False, "igmp": True}},
+                                 extra=msdp_extra(LO2, LO1)))
+        rp2.start_igmpd(igmpd_yaml(rp2, ["eth1"]))
+        poll(lambda: peer_state(rp1, LO2) == "established" and peer_state(rp2, LO1) == "established",
+             timeout=20, what=f"MSDP session {LO1} <-> {LO2} Established on both sides")
+        poll(lambda: neighbor_addresses(rp1, "eth0") == {"198.18.6.1"} and
+             neighbor_addresses(rp2, "eth0") == {"198.18.2.1"}, timeout=10, what="PIM adjacencies dr-rp1-rp2")
+        rx = rcv.mcast_recv(GROUP, rcv_if, duration=14, idle=4, name="recv-data")
+        tx = src.mcast_send(GROUP, "eth0", rate=50, duration=6, ttl=8, name="send-data")
+        s1 = poll(lambda: (c := rp1.fanout("show ip msdp statistics")["service"])["origin_with_data"] >= 1 and c,
+                  timeout=10, what="rp1 originates (src, G) with its first registered packet")
+        s2 = poll(lambda: (c := rp2.fanout("show ip msdp statistics")["service"])["sa_data_forwarded"] >= 1 and c,
+                  timeout=10, what="rp2 sends the SA's data packet down its shared tree")
+        print(f"rp1 service: origin_with_data {s1['origin_with_data']}; rp2 service: sa_data_packets "
+              f"{s2['sa_data_packets']}, sa_data_forwarded {s2['sa_data_forwarded']}, drops {s2['sa_data_drops']}")
+        check(all(v == 0 for v in s2["sa_data_drops"].values()),
+              f"rp2 dropped no SA data packet ({s2['sa_data_drops']})")
+        reg2 = rp2.fanout("show ip pim register")
+        own = reg2["counters"]["rp"]["drops"]["own-source"] if "counters" in reg2 else None
+        print(f"rp2 RegisterRp own-source drops (its own SA-data Registers, not processed): {own}")
+        sent, r = tx.result(timeout=30), rx.result(timeout=40)
+        print(f"MSDP data: rcv received {r['received']}/{sent.get('sent')} packets, first seq {r['first_seq']}")
+        check(r["first_seq"] == 0,
+              f"rcv's first datagram is seq 0, the packet rp1 carried in its SA (saw first seq {r['first_seq']})")
+        check(r["received"] > 1, f"native traffic follows the SA data (received {r['received']})")
 
 
 def rfc4610_variant() -> None:
@@ -154,22 +218,7 @@ def rfc4610_variant() -> None:
     print("--- RFC 4610 variant: src - dr - rp1 - rp2 - rcv, anycast-rp set {rp1, rp2}, no MSDP")
     members = f"anycast-rp:\n  address: {ANYCAST}\n  members: [{LO1}, {LO2}]\nrp:\n  - address: {ANYCAST}\n"
     with Lab() as lab:
-        dr, rp1, rp2 = (lab.node(n, router=True) for n in ("dr", "rp1", "rp2"))
-        src, rcv = lab.node("src"), lab.node("rcv")
-        lab.link(src, dr, "198.18.1.2/24", "198.18.1.1/24")
-        lab.link(dr, rp1, "198.18.6.1/24", "198.18.6.2/24")
-        lab.link(rp1, rp2, "198.18.2.1/24", "198.18.2.2/24")
-        _, rcv_if = lab.link(rp2, rcv, "198.18.3.1/24", "198.18.3.2/24")
-        for node, lo in ((rp1, LO1), (rp2, LO2)):
-            node.add_loopback(lo + "/32")
-            node.add_loopback(ANYCAST + "/32")
-        dr.add_route("default", via="198.18.6.2")
-        rp1.add_route("198.18.1.0/24", via="198.18.6.1")
-        for prefix in ("198.18.3.0/24", LO2 + "/32"):
-            rp1.add_route(prefix, via="198.18.2.2")
-        for prefix in ("198.18.1.0/24", "198.18.6.0/24", LO1 + "/32"):
-            rp2.add_route(prefix, via="198.18.2.1")
-        lab.wait_up()
+        dr, rp1, rp2, src, rcv, rcv_if = line_topology(lab)
         dr.start_pimd(pimd_yaml(dr, {"eth0": HELLO, "eth1": HELLO}, extra=f"rp:\n  - address: {ANYCAST}\n"))
         rp1.start_pimd(pimd_yaml(rp1, {"eth0": HELLO, "eth1": HELLO}, extra=members))
         rp2.start_pimd(pimd_yaml(rp2, {"eth0": HELLO, "eth1": {"pim": False, "igmp": True}}, extra=members))

@@ -324,6 +324,51 @@ void SparseMode::recompute_group_once(Ipv4Address group) {
     rp_cache_ = saved_rp;
 }
 
+// Some (S,G) of groups whose group-wide state did not change: new kernel flows (NOCACHE) and the SPTbits
+// they set. Nothing group-wide reads another source's (S,G) state: JoinDesired(*,G), RPF'(*,G) and
+// inherited_olist(S',G) / (S',G,rpt) of the other sources stay as they are (4.1.6, 4.5.4-4.5.7), so only
+// the given sources' upstream machines, collection, register machines (4.4.1), kernel entries (4.2) and
+// assert machines (4.6) are re-evaluated: O(sources given), whatever the size of the group.
+void SparseMode::recompute_sources(const std::map<Ipv4Address, std::set<Ipv4Address>>& by_group) {
+    ++busy_;
+    for (const auto& [group, sources] : by_group)
+        recompute_sources_once(group, sources);
+    --busy_;
+    drain_assert_changes();
+}
+
+void SparseMode::recompute_sources_once(Ipv4Address group, const std::set<Ipv4Address>& sources) {
+    const RpCache saved_rp = rp_cache_;
+    rp_cache_ = RpCache{true, group, rp_set_.rp_for(group)};
+    track_sources(group, sources);
+    for (auto s : sources) {
+        const SGKey sg{s, group};
+        if (!tib_.find(sg) && !tib_.find_rpt(sg)) continue;
+        update_upstream_sg(sg);
+        update_upstream_sg_rpt(sg);
+        tib_.collect(sg);
+        tib_.collect_rpt(sg);
+    }
+    for (auto s : sources)
+        register_dr_.reevaluate(SGKey{s, group});
+    update_forwarding(group, sources);
+    for (auto s : sources)
+        assert_.reevaluate(SGKey{s, group});
+    rp_cache_ = saved_rp;
+}
+
+// Adds the sources of new flows and RP(G) to what the group tracks (sync_tracking without its O(group) walk:
+// a flow's source is always wanted while the flow lasts).
+void SparseMode::track_sources(Ipv4Address group, const std::set<Ipv4Address>& sources) {
+    auto& have = tracked_by_group_[group];
+    auto add = [&](Ipv4Address a) {
+        if (have.insert(a).second) tracker_.track(a);
+    };
+    if (auto r = rp(group)) add(*r);
+    for (auto s : sources)
+        add(s);
+}
+
 void SparseMode::collect_group(Ipv4Address group) {
     tib_.collect_group(group);
     sync_tracking(group);

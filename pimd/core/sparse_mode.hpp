@@ -245,6 +245,8 @@ class SparseMode final : public PimObserver,
 
     // sparse_mode_forwarding.cpp (4.2)
     void update_forwarding(Ipv4Address group);
+    void update_forwarding(Ipv4Address group, const std::set<Ipv4Address>& only);
+    void forward_source(const SGKey& sg);
     std::optional<MfcEntry> desired_entry(const SGKey& sg) const;
     void update_sptbit(const SGKey& sg, int iif);
     void restart_keepalive(SGEntry& e);
@@ -273,7 +275,10 @@ class SparseMode final : public PimObserver,
     void recompute_group_once(Ipv4Address group);
     void recompute_groups(const std::set<Ipv4Address>& groups);
     void recompute_all();
+    void recompute_sources(const std::map<Ipv4Address, std::set<Ipv4Address>>& by_group);
+    void recompute_sources_once(Ipv4Address group, const std::set<Ipv4Address>& sources);
     void sync_tracking(Ipv4Address group);
+    void track_sources(Ipv4Address group, const std::set<Ipv4Address>& sources);
     void collect_group(Ipv4Address group);
     void finish();           // end of an input: send queued J/Ps, program the kernel
     void finish_deferred();  // end of a timer callback: same, at the end of this instant

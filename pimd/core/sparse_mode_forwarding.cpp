@@ -110,34 +110,8 @@ void SparseMode::update_forwarding(Ipv4Address group) {
         if (tib_.find(SGKey{s, group})) sources.insert(s);
     const auto& flowing = flow_sources(group);
     sources.insert(flowing.begin(), flowing.end());
-    for (auto s : sources) {
-        const SGKey sg{s, group};
-        auto d = desired_entry(sg);
-        if (!d) {
-            mfc_.remove_desired(sg);
-            continue;
-        }
-        mfc_.set_desired(*d);
-        auto f = flows_.find(sg);
-        if (f == flows_.end()) continue;
-        if (d->oifs.none() && !f->second.recheck.armed()) {
-            ++counters_.negative_entries;
-            f->second.recheck = TimerHandle(core_.timers(), kNegativeEntryLifetime, [this, sg] {
-                auto d2 = desired_entry(sg);
-                if (d2 && d2->oifs.any()) return;
-                erase_flow(sg);
-                if (tib_.find(sg)) {
-                    if (d2) mfc_.set_desired(*d2);
-                } else {
-                    mfc_.remove_desired(sg);
-                }
-                sync_tracking(sg.group);
-                finish_deferred();
-            });
-        } else if (d->oifs.any()) {
-            f->second.recheck.cancel();
-        }
-    }
+    for (auto s : sources)
+        forward_source(SGKey{s, group});
     // (S,G) entries that went away: their kernel entries go too, unless a flow keeps them.
     if (auto it = programmed_.find(group); it != programmed_.end())
         for (auto s : it->second)
@@ -146,6 +120,51 @@ void SparseMode::update_forwarding(Ipv4Address group) {
         programmed_.erase(group);
     else
         programmed_[group] = std::move(sources);
+}
+
+// The kernel entries of some sources of a group only (recompute_sources): O(sources given).
+void SparseMode::update_forwarding(Ipv4Address group, const std::set<Ipv4Address>& only) {
+    auto& programmed = programmed_[group];
+    for (auto s : only) {
+        const SGKey sg{s, group};
+        if (tib_.find(sg) || flows_.count(sg)) {
+            forward_source(sg);
+            programmed.insert(s);
+        } else if (programmed.erase(s) > 0) {
+            mfc_.remove_desired(sg);
+        }
+    }
+    if (programmed.empty()) programmed_.erase(group);
+}
+
+// One (S,G)'s kernel entry: the desired one, or none. A flow nobody wants gets a negative entry (no oifs)
+// and a recheck timer that removes it after kNegativeEntryLifetime unless it became wanted.
+void SparseMode::forward_source(const SGKey& sg) {
+    auto d = desired_entry(sg);
+    if (!d) {
+        mfc_.remove_desired(sg);
+        return;
+    }
+    mfc_.set_desired(*d);
+    auto f = flows_.find(sg);
+    if (f == flows_.end()) return;
+    if (d->oifs.none() && !f->second.recheck.armed()) {
+        ++counters_.negative_entries;
+        f->second.recheck = TimerHandle(core_.timers(), kNegativeEntryLifetime, [this, sg] {
+            auto d2 = desired_entry(sg);
+            if (d2 && d2->oifs.any()) return;
+            erase_flow(sg);
+            if (tib_.find(sg)) {
+                if (d2) mfc_.set_desired(*d2);
+            } else {
+                mfc_.remove_desired(sg);
+            }
+            sync_tracking(sg.group);
+            finish_deferred();
+        });
+    } else if (d->oifs.any()) {
+        f->second.recheck.cancel();
+    }
 }
 
 // The operator's clear: MfcSync deletes the kernel entries at once; flows without TIB state are forgotten (a
@@ -200,7 +219,7 @@ std::optional<SparseMode::PendingNoCache> SparseMode::nocache_begin(const Kernel
         return std::nullopt;
     const int arrival = ifindex_of_vif(core_.vifs(), ev.vif);
     add_flow(sg).arrival_vif = ev.vif;
-    sync_tracking(sg.group);
+    track_sources(sg.group, {sg.source});
     auto in = macro_inputs();
     const bool on_spt_path = arrival != 0 && arrival == rpf_interface(sg.source);
     const auto rp_addr = rp(sg.group);
@@ -225,32 +244,29 @@ bool SparseMode::nocache_sptbit(const PendingNoCache& p) {
 }
 
 void SparseMode::nocache(const KernelUpcall& ev) {
-    auto p = nocache_begin(ev);
-    if (!p) return;
-    recompute_group(p->sg.group);
-    if (nocache_sptbit(*p)) recompute_group(p->sg.group);
-    finish();
+    nocache_batch(std::span<const KernelUpcall>(&ev, 1));
 }
 
-// Consecutive NOCACHE upcalls of one socket read: each flow is noted (nocache_begin), then every affected
-// group is re-evaluated once, then the SPTbits, then one more pass for the groups whose SPTbit was set, and
-// the kernel entries go out together (finish). A burst of new sources costs one re-evaluation per group per
-// read instead of one per upcall, and the kernel's unresolved entries are resolved within the same turn.
+// NOCACHE upcalls (one, or consecutive ones of one socket read): each flow is noted (nocache_begin), then the
+// new (S,G) are re-evaluated, then the SPTbits, then once more the (S,G) whose SPTbit was set, and the kernel
+// entries go out together (finish). A new flow changes nothing group-wide (recompute_sources), so a burst of
+// new sources costs O(new sources) instead of O(sources of the group) per upcall, and the kernel's unresolved
+// entries are resolved within the same turn.
 void SparseMode::nocache_batch(std::span<const KernelUpcall> run) {
     std::vector<PendingNoCache> pending;
     pending.reserve(run.size());
-    std::set<Ipv4Address> groups;
+    std::map<Ipv4Address, std::set<Ipv4Address>> fresh;
     for (const auto& ev : run)
         if (auto p = nocache_begin(ev)) {
-            groups.insert(p->sg.group);
+            fresh[p->sg.group].insert(p->sg.source);
             pending.push_back(*p);
         }
     if (pending.empty()) return;
-    recompute_groups(groups);
-    std::set<Ipv4Address> again;
+    recompute_sources(fresh);
+    std::map<Ipv4Address, std::set<Ipv4Address>> again;
     for (const auto& p : pending)
-        if (nocache_sptbit(p)) again.insert(p.sg.group);
-    recompute_groups(again);
+        if (nocache_sptbit(p)) again[p.sg.group].insert(p.sg.source);
+    recompute_sources(again);
     finish();
 }
 

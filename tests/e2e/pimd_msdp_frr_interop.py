@@ -18,6 +18,11 @@ address (a local address at FRR too) fails it ("peer RPF check failed" in FRR's 
 FRR itself originates with its own unique address (198.18.100.2 here). So with FRR in the mesh, Fanout is
 configured with `originator-id:` its own unique address (RFC 3446 section 2 does the same: the originator-id is
 the unique address), and both SAs carry the originating member's unique address.
+Re-checked in session 3 (Fanout originating with RP = 198.18.255.1, everything else as here): FRR logged
+"MSDP peer 198.18.100.1 pkt rx type SA len 20" then "peer RPF check failed" and kept saCount 0 (a) with this
+mesh group, (b) with the mesh group plus `ip msdp originator-id 198.18.100.2` (FRR 8.4: "No such command on config
+line 7"), (c) with a plain `ip msdp peer ... source ...` and no mesh group. No FRR 8.4 configuration accepts an SA
+whose RP is the shared anycast address, so no such case is tested here.
 
 Needs root (otherwise exit 77) and FRR (otherwise exit 77 with the reason).
 """

@@ -14,7 +14,10 @@ Needs root: otherwise prints why and exits 77 (ctest SKIP_RETURN_CODE).
 """
 
 import os
+import pty
 import re
+import select
+import signal
 import sys
 import time
 from pathlib import Path
@@ -219,6 +222,50 @@ def check_pim_clears(r1, r2):
     tx.result(timeout=15)
 
 
+def interactive(node, keys: list[tuple[bytes, bytes]], timeout: float = 5) -> str:
+    """Drives the interactive `fanout` in a pty as a person would: each (keys, expected) pair types keys and
+    reads until expected shows on the screen; returns everything the screen showed."""
+    argv = ["ip", "netns", "exec", node.ns] + node.fanout_argv("", json_output=False)[:-2]
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execvp(argv[0], argv)
+    screen = b""
+    try:
+        for typed, expected in keys:
+            os.write(fd, typed)
+            deadline = time.monotonic() + timeout
+            while expected not in screen:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise AssertionError(f"typed {typed!r}, expected {expected!r} on the screen; saw {screen!r}")
+                if select.select([fd], [], [], left)[0]:
+                    try:
+                        screen += os.read(fd, 4096)
+                    except OSError:
+                        break
+        os.write(fd, b"\x15exit\n")  # ^U clears the line
+    finally:
+        deadline, done = time.monotonic() + 2, False
+        while not done and time.monotonic() < deadline:
+            done = os.waitpid(pid, os.WNOHANG) != (0, 0)
+            time.sleep(0 if done else 0.05)
+        if not done:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        os.close(fd)
+    return screen.decode(errors="replace")
+
+
+def check_shell_clears(r1):
+    """The clear commands in the interactive shell: `?` lists them with their help, TAB completes them."""
+    screen = interactive(r1, [(b"clear ip ?", b"mroute"), (b"\x15clear ip pim ?", b"statistics"),
+                              (b"\x15clear ip mr\t", b"oute "), (b"?", b"only this group")])
+    check("igmp" in screen and "mroute" in screen and "delete the kernel multicast routes" in screen,
+          "`clear ip ?` lists igmp, mroute and pim with their help")
+    check("GROUP" in screen and "only this group" in screen, "`clear ip mroute ?` shows the optional GROUP")
+    print("interactive shell: clear ip ? / clear ip pim ? / TAB / clear ip mroute ? answered")
+
+
 def main() -> int:
     with Lab() as lab:
         r1, r2, h1 = lab.node("r1", router=True), lab.node("r2", router=True), lab.node("h1", igmp_version=3)
@@ -241,6 +288,7 @@ def main() -> int:
         check_igmpd(r1, lan_if)
         check_clear(r1, lan_if)
         check_pim_clears(r1, r2)
+        check_shell_clears(r1)
     print("ops_metrics_clear: all checks passed")
     return 0
 

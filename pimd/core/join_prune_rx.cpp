@@ -32,6 +32,21 @@ bool jp_group_acceptable(const packet::EncodedGroup& g) {
     return g.mask_len == 32 && g.group.is_multicast() && !g.group.is_link_local_multicast();
 }
 
+// The sources of a group record whose Joins and Prunes are all (S,G) entries; nullopt when it names (*,G) or
+// (S,G,rpt) (or nothing valid). An (S,G) Join or Prune changes only that (S,G)'s downstream state, so only
+// its own macros move: immediate_olist(S,G), JoinDesired(S,G), inherited_olist(S,G) (4.1.6); (*,G) and
+// (S,G,rpt) state, which the other sources read, stay as they are.
+std::optional<std::set<Ipv4Address>> sg_sources_only(const packet::JoinPruneGroup& g) {
+    std::set<Ipv4Address> sources;
+    for (const auto* list : {&g.joins, &g.prunes})
+        for (const auto& s : *list) {
+            if (classify_jp_source(s) != JpEntryKind::kSG) return std::nullopt;
+            sources.insert(s.source);
+        }
+    if (sources.empty()) return std::nullopt;
+    return sources;
+}
+
 RxOutcome SparseMode::receive_join_prune(const PimRxContext& ctx) {
     auto jp = packet::decode_join_prune_body(ctx.body);
     if (!jp) return RxOutcome::decode_error(jp.error());
@@ -39,8 +54,9 @@ RxOutcome SparseMode::receive_join_prune(const PimRxContext& ctx) {
     ++busy_;  // assert changes from join_received are handled once the message is processed
     const int ifindex = ctx.iface->ifindex();
     const bool for_us = ctx.iface->is_local_address(jp->upstream_neighbor);
-    std::set<SGKey> eom;  // (S,G,rpt) entries touched by a (*,G) Join: End of Message for them
-    std::set<Ipv4Address> groups;
+    std::set<SGKey> eom;           // (S,G,rpt) entries touched by a (*,G) Join: End of Message for them
+    std::set<Ipv4Address> groups;  // re-evaluated whole
+    std::map<Ipv4Address, std::set<Ipv4Address>> sg_only;  // records naming only (S,G): their sources
     if (for_us)
         ++counters_.jp_rx_for_us;
     else
@@ -50,7 +66,10 @@ RxOutcome SparseMode::receive_join_prune(const PimRxContext& ctx) {
             counters_.jp_rx_ignored += g.joins.size() + g.prunes.size();
             continue;
         }
-        groups.insert(g.group.group);
+        if (auto sources = sg_sources_only(g))
+            sg_only[g.group.group].insert(sources->begin(), sources->end());
+        else
+            groups.insert(g.group.group);
         if (for_us)
             process_group_for_us(ifindex, jp->holdtime_s, g, eom);
         else
@@ -58,8 +77,11 @@ RxOutcome SparseMode::receive_join_prune(const PimRxContext& ctx) {
     }
     for (const auto& sg : eom)
         ds_sg_rpt(sg, ifindex, RptEvent::kEndOfMessage, 0);
-    for (auto g : groups)
+    for (auto g : groups) {
         recompute_group(g);
+        sg_only.erase(g);
+    }
+    recompute_sources(sg_only);
     --busy_;
     finish();
     return RxOutcome::accepted();

@@ -14,10 +14,13 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <set>
 #include <string_view>
 
 #include "common/core/ip.hpp"
 #include "common/packet/pim_address.hpp"
+#include "common/packet/pim_join_prune.hpp"
 
 namespace fanout::pim {
 
@@ -27,5 +30,7 @@ std::string_view to_string(JpEntryKind k);
 JpEntryKind classify_jp_source(const packet::EncodedSource& s);
 // A group record we act on: a single multicast group (mask 32), not link-local (224.0.0.0/24).
 bool jp_group_acceptable(const packet::EncodedGroup& g);
+// The sources of a group record that names only (S,G) entries (join_prune_rx.cpp); nullopt otherwise.
+std::optional<std::set<Ipv4Address>> sg_sources_only(const packet::JoinPruneGroup& g);
 
 }  // namespace fanout::pim

@@ -354,7 +354,25 @@ void SparseMode::recompute_sources_once(Ipv4Address group, const std::set<Ipv4Ad
     update_forwarding(group, sources);
     for (auto s : sources)
         assert_.reevaluate(SGKey{s, group});
+    untrack_idle_sources(group, sources);
     rp_cache_ = saved_rp;
+}
+
+// The given sources that ended with no state (a Prune for an (S,G) we never had, a collected entry): what
+// sync_tracking would stop tracking, found without walking the group.
+void SparseMode::untrack_idle_sources(Ipv4Address group, const std::set<Ipv4Address>& sources) {
+    auto it = tracked_by_group_.find(group);
+    if (it == tracked_by_group_.end()) return;
+    const auto rp_addr = rp(group);
+    std::optional<std::set<Ipv4Address>> included;
+    for (auto s : sources) {
+        const SGKey sg{s, group};
+        if (tib_.find(sg) || tib_.find_rpt(sg) || flows_.count(sg) || rp_addr == s) continue;
+        if (!included) included = members_.included_sources(group);
+        if (included->count(s) || it->second.erase(s) == 0) continue;
+        tracker_.untrack(s);
+    }
+    if (it->second.size() <= 1) sync_tracking(group);  // only RP(G) left: the group may have no state at all
 }
 
 // Adds the sources of new flows and RP(G) to what the group tracks (sync_tracking without its O(group) walk:

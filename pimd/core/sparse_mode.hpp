@@ -279,6 +279,7 @@ class SparseMode final : public PimObserver,
     void recompute_sources_once(Ipv4Address group, const std::set<Ipv4Address>& sources);
     void sync_tracking(Ipv4Address group);
     void track_sources(Ipv4Address group, const std::set<Ipv4Address>& sources);
+    void untrack_idle_sources(Ipv4Address group, const std::set<Ipv4Address>& sources);
     void collect_group(Ipv4Address group);
     void finish();           // end of an input: send queued J/Ps, program the kernel
     void finish_deferred();  // end of a timer callback: same, at the end of this instant

@@ -191,18 +191,23 @@ def cmd_mfcwatch(a) -> dict:
     first_seen = None
     best = 0
     samples = []
+    # Reading a 10k-entry /proc/net/ip_mr_cache costs milliseconds of CPU (and the kernel's MFC lock): the
+    # pause after each read is at least twice the read, so the watcher never takes more than a third of a core
+    # from the routers it measures on a 2-core machine.
     while time.time() < deadline:
+        t_read = time.time()
         n = resolved_mfc_count()
         now = time.time()
+        pause = max(a.interval, 2 * (now - t_read))
         if n > best:
             samples.append((round(now, 4), n))
         best = max(best, n)
         if n > 0 and first_seen is None:
             first_seen = now
         if n >= a.expect:
-            return {"all_installed": now, "first_installed": first_seen, "count": n, "samples": samples[-20:]}
-        time.sleep(a.interval)
-    return {"all_installed": None, "first_installed": first_seen, "count": best, "samples": samples[-20:]}
+            return {"all_installed": now, "first_installed": first_seen, "count": n, "samples": samples}
+        time.sleep(pause)
+    return {"all_installed": None, "first_installed": first_seen, "count": best, "samples": samples}
 
 
 def cmd_firstdata(a) -> dict:

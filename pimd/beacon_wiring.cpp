@@ -6,6 +6,7 @@
 #include "common/packet/ipv4.hpp"
 #include "common/packet/pim_header.hpp"
 #include "common/packet/pim_register.hpp"
+#include "pimd/beacon_commands.hpp"
 
 namespace fanout::pimd {
 
@@ -62,6 +63,13 @@ Result<sys::ShowOutput, std::string> show_beacon(const BeaconService* service,
 void register_beacon_commands(sys::StatusServer& server, std::function<const BeaconService*()> service) {
     server.add(beacon_command_spec(),
                [service](const std::vector<std::string>& args) { return show_beacon(service(), args); });
+    // The run-time commands change state: the accessor hands out the const view every show command uses,
+    // and the object it points to is the (non-const) service the daemon owns (as the clear commands do).
+    auto mut = [service] { return const_cast<BeaconService*>(service()); };
+    server.add(beacon_add_command_spec(),
+               [mut](const std::vector<std::string>& args) { return beacon_add_group(mut(), args); });
+    server.add(beacon_remove_command_spec(),
+               [mut](const std::vector<std::string>& args) { return beacon_remove_group(mut(), args); });
 }
 
 }  // namespace fanout::pimd

@@ -14,8 +14,8 @@
 //   4. receive: in on_pim_readable, for each RxPacket (before handing it to the core): beacons_->on_rx(pkt);
 //               it only counts Register-Stops for beaconed (S,G)s and never consumes the packet.
 //   5. status:  register_beacon_commands(server, [this] { return beacons_.get(); });  -> show ip pim beacon
-// The CLI's run-time add/remove calls
-// beacons_->scheduler().add_beacon/remove_beacon/add_groups/remove_groups.
+// The CLI's run-time add/remove (`ip pim beacon ...`, `no ip pim beacon ...`, pimd/beacon_commands.hpp) calls
+// beacons_->scheduler().add_beacon/remove_groups; register_beacon_commands registers them.
 #pragma once
 
 #include <functional>
@@ -70,6 +70,7 @@ class BeaconService {
 sys::CommandSpec beacon_command_spec();
 Result<sys::ShowOutput, std::string> show_beacon(const BeaconService* service,
                                                  const std::vector<std::string>& args);
+// Registers show ip pim beacon and the run-time `ip pim beacon` / `no ip pim beacon` (beacon_commands.hpp).
 void register_beacon_commands(sys::StatusServer& server, std::function<const BeaconService*()> service);
 
 }  // namespace fanout::pimd

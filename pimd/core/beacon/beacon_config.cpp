@@ -30,6 +30,9 @@ Result<BeaconConfig, std::string> make_beacon_config(const BeaconSpec& spec) {
         return make_err(std::string("interval: out of range [100ms, 1h]"));
     c.published.insert(spec.published.begin(), spec.published.end());
     if (auto e = check_published(c.published)) return make_err(*e);
+    if (c.published.size() > kMaxPublishedGroups)
+        return make_err("published: " + std::to_string(c.published.size()) + " (S,G)s, at most " +
+                        std::to_string(kMaxPublishedGroups) + " per beacon");
     c.heartbeat = spec.heartbeat.value_or(BeaconHeartbeat{});
     if (c.heartbeat.payload.size() > kMaxHeartbeatPayload)
         return make_err("heartbeat payload: " + std::to_string(c.heartbeat.payload.size()) +

@@ -35,6 +35,8 @@ inline constexpr uint16_t kDefaultHeartbeatPort = 5765;
 inline constexpr std::array<uint8_t, 4> kDefaultHeartbeatPayload{0x44, 0x5a, 0x00, 0x01};
 // Largest heartbeat payload: outer 20 + PIM 8 + inner 20 + UDP 8 + payload stays under a 1476-byte GRE MTU.
 inline constexpr size_t kMaxHeartbeatPayload = 1400;
+// Most published (S,G)s one beacon carries (the bound of its group table, on every path: file, reload, CLI).
+inline constexpr size_t kMaxPublishedGroups = 4096;
 // The first sends of a beacon's groups (start, resume, group added) are spread uniformly over at most this
 // window (never more than the interval) so 500 groups do not leave in one burst.
 inline constexpr Duration kDefaultFirstSendSpread = std::chrono::seconds(1);
@@ -69,7 +71,8 @@ struct BeaconConfig {
 
 // Applies the defaults and validates: interface non-empty; RP a unicast address; interval within
 // [kMinBeaconInterval, kMaxBeaconInterval]; each source unicast; each group multicast and not link-local
-// (224.0.0.0/24 is never forwarded); payload at most kMaxHeartbeatPayload bytes; spread >= 0.
+// (224.0.0.0/24 is never forwarded); at most kMaxPublishedGroups (S,G)s; payload at most
+// kMaxHeartbeatPayload bytes; spread >= 0.
 // The error names the offending field ("published (198.18.0.1,10.1.1.1): group is not multicast").
 Result<BeaconConfig, std::string> make_beacon_config(const BeaconSpec& spec);
 

@@ -135,8 +135,11 @@ Result<size_t, std::string> BeaconScheduler::add_groups(const std::string& inter
                                                         const std::vector<SGKey>& sgs) {
     auto it = beacons_.find(interface);
     if (it == beacons_.end()) return make_err("no beacon on " + interface);
+    // Validated with the groups already published, so the per-beacon bound holds on this path too.
+    std::vector<SGKey> all(it->second.config.published.begin(), it->second.config.published.end());
+    all.insert(all.end(), sgs.begin(), sgs.end());
     BeaconSpec probe{interface, it->second.config.rp, it->second.config.interval,
-                     sgs,       std::nullopt,         std::nullopt};
+                     all,       std::nullopt,         std::nullopt};
     if (auto v = make_beacon_config(probe); !v) return make_err(v.error());
     return add_group_set(it->second, sgs);
 }

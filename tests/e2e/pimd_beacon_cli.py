@@ -12,6 +12,8 @@ client runs Fanout pimd with PIM on eth0 and no `beacons:` in its file. Then:
   3. `fanout -c "no ip pim beacon eth0 group S G"` (the last group) stops it: no Register leaves the client
      for three intervals (the wire shows exactly the packets counted before the removal), show lists the
      beacon with no groups;
+  4. the group added again, then `fanout reload`: the file (no `beacons:`) is applied again and the beacon
+     is gone (CLI changes live until the next reload, as the README says);
 and pimd keeps the same pid throughout. (The RP is the device's address: the default 10.0.0.0 is outside the
 lab's 198.18.0.0/15 and would not be resolved on the veth; the unit tests check the default on this path.)
 
@@ -104,6 +106,11 @@ def main() -> int:
               f"no Register after the last group was removed: {sent_at_removal} sent before, then "
               f"{b['packets_sent']} counted and {after} on the wire 3.5 s later")
         cap.stop()
+        client.fanout(f"ip pim beacon eth0 group {S} {G} rp {RP}", json_output=False)
+        client.fanout("reload", json_output=False)
+        b = poll(lambda: (v := client.fanout("show ip pim beacon")) and v["beacons"] == [] and v, timeout=5,
+                 what="a reload re-applies the file (no beacons:) and drops the CLI-added beacon")
+        check(b == {"beacons": []}, "a reload re-applies the file: the CLI-added beacon is gone")
         check(pimd.alive() and client.sh(f"cat {client.run_dir}/pimd.pid").stdout.strip() == pid,
               f"pimd was not restarted (pid {pid})")
     print("pimd_beacon_cli: all checks passed")

@@ -183,6 +183,11 @@ TEST(BeaconCommands, OverTheGroupLimitIsRefused) {
     ASSERT_FALSE(r.ok());
     EXPECT_NE(r.error().find("at most 4096 per beacon"), std::string::npos) << r.error();
     EXPECT_EQ(c.svc.scheduler().find("tun500")->config.published.size(), pim::kMaxPublishedGroups);
+    // The scheduler's add_groups (the other run-time entry) counts the groups already published too.
+    auto g = c.svc.scheduler().add_groups("tun500",
+                                          {SGKey{Ipv4Address{198, 18, 0, 1}, Ipv4Address{239, 200, 0, 1}}});
+    ASSERT_FALSE(g.ok());
+    EXPECT_NE(g.error().find("at most 4096"), std::string::npos) << g.error();
     // The same bound on the config-file path (one more than allowed).
     specs[0].published.push_back(SGKey{Ipv4Address{198, 18, 0, 1}, Ipv4Address{239, 200, 0, 1}});
     EXPECT_FALSE(pim::make_beacon_config(specs[0]).ok());

@@ -69,11 +69,11 @@ class PimDaemon : private pim::PimObserver {
 
     // A validated new configuration (SIGHUP, `reload`): the core gets ConfigChanged, static mroutes are
     // re-applied (difference only).
+    void reload(std::shared_ptr<const PimdConfig> config);
     // `clear ip mroute [G]` (pim::ClearMroutes): the kernel entries PIM installed for group (all when unset)
     // are deleted and what PIM still wants is installed again; returns the number deleted. Static mroutes
     // stay.
     size_t clear_mroutes(std::optional<Ipv4Address> group);
-    void reload(std::shared_ptr<const PimdConfig> config);
     // Clean shutdown: static MFCs removed, core.shutdown() (holdtime-0 hellos, VIFs deleted), MRT_DONE.
     void stop();
 

@@ -3,6 +3,7 @@
 
 #include <map>
 #include <string>
+#include <utility>
 
 namespace fanout::pimd {
 
@@ -85,6 +86,21 @@ PimStatisticsView statistics_since(const PimStatisticsView& now, const PimStatis
     m.removals = since(m.removals, base.static_mroutes.removals);
     m.failures = since(m.failures, base.static_mroutes.failures);
     v.reloads = since(v.reloads, base.reloads);
+    auto& sm = v.sparse;
+    const auto& bsm = base.sparse;
+    const std::pair<uint64_t*, uint64_t> sparse[] = {{&sm.jp_rx, bsm.jp_rx},
+                                                     {&sm.jp_rx_for_us, bsm.jp_rx_for_us},
+                                                     {&sm.jp_rx_seen, bsm.jp_rx_seen},
+                                                     {&sm.jp_rx_ignored, bsm.jp_rx_ignored},
+                                                     {&sm.transitions, bsm.transitions},
+                                                     {&sm.unexpected_events, bsm.unexpected_events},
+                                                     {&sm.upcalls_nocache, bsm.upcalls_nocache},
+                                                     {&sm.upcalls_wrongvif, bsm.upcalls_wrongvif},
+                                                     {&sm.negative_entries, bsm.negative_entries},
+                                                     {&sm.spt_switches, bsm.spt_switches},
+                                                     {&sm.sg_limit_drops, bsm.sg_limit_drops}};
+    for (auto [n, b] : sparse)
+        *n = since(*n, b);
     return v;
 }
 

@@ -205,6 +205,7 @@ PimdConfig parse_root(ConfigObject& root, const std::string& file) {
     parse_timers(root, c.pim);
     parse_register_section(root, c.pim);
     c.mroute_table = root.optional<uint32_t>("mroute-table", 0);
+    c.pim.max_sg_entries = root.optional<size_t>("max-sg-entries", c.pim.max_sg_entries, 1, 10000000);
     parse_static_mroutes(root, c);
     c.beacons = parse_beacons_section(root);
     c.anycast_rp = parse_anycast_rp_section(root);
@@ -295,7 +296,8 @@ std::string render_running_config(const PimdConfig& c) {
        << "keepalive-period: " << dur(c.pim.keepalive_period) << "\n"
        << "register-suppression-time: " << dur(c.pim.register_suppression_time) << "\n"
        << "register-probe-time: " << dur(c.pim.register_probe_time) << "\n"
-       << "mroute-table: " << c.mroute_table << "\n";
+       << "mroute-table: " << c.mroute_table << "\n"
+       << "max-sg-entries: " << c.pim.max_sg_entries << "\n";
     render_register_section(os, c.pim);
     os << "static-mroutes:" << (c.static_mroutes.empty() ? " []" : "") << "\n";
     for (const auto& m : c.static_mroutes)

@@ -36,6 +36,10 @@ std::vector<MetricRule> statistics_rules() {
         {st, "/upcalls", K::leaves, "fanout_pim_upcalls", "kernel upcalls", T::counter},
         {st, "/static_mroutes", K::leaves, "fanout_pim_static_mroutes", "static mroute operations",
          T::counter},
+        {st, "/sparse", K::leaves, "fanout_pim_sparse",
+         "PIM-SM processing (join/prune entries, state machine "
+         "transitions, upcalls, negative entries, SPT switches, entries refused by max-sg-entries)",
+         T::counter},
         {st, "/pim/mroute_clears", K::value, "fanout_pim_mroute_clears_total", "clear ip mroute commands run",
          T::counter},
         {st, "/pim/mroutes_cleared", K::value, "fanout_pim_mroutes_cleared_total",

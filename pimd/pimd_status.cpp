@@ -126,7 +126,8 @@ PimStatisticsView pim_statistics_view(const PimDaemon& d) {
             d.actions().counters(),
             d.mrt().upcall_counters(),
             d.static_mroutes().counters(),
-            d.reloads()};
+            d.reloads(),
+            d.core().sparse().counters()};
 }
 
 json to_json(const PimStatisticsView& v) {
@@ -168,7 +169,19 @@ json to_json(const PimStatisticsView& v) {
               {"updates", v.static_mroutes.updates},
               {"removals", v.static_mroutes.removals},
               {"failures", v.static_mroutes.failures}}},
-            {"reloads", v.reloads}};
+            {"reloads", v.reloads},
+            {"sparse",
+             {{"jp_rx", v.sparse.jp_rx},
+              {"jp_rx_for_us", v.sparse.jp_rx_for_us},
+              {"jp_rx_seen", v.sparse.jp_rx_seen},
+              {"jp_rx_ignored", v.sparse.jp_rx_ignored},
+              {"transitions", v.sparse.transitions},
+              {"unexpected_events", v.sparse.unexpected_events},
+              {"upcalls_nocache", v.sparse.upcalls_nocache},
+              {"upcalls_wrongvif", v.sparse.upcalls_wrongvif},
+              {"negative_entries", v.sparse.negative_entries},
+              {"spt_switches", v.sparse.spt_switches},
+              {"sg_limit_drops", v.sparse.sg_limit_drops}}}};
 }
 
 std::string to_text(const PimStatisticsView& v) {
@@ -204,6 +217,11 @@ std::string to_text(const PimStatisticsView& v) {
        << v.upcalls.malformed << ", overruns " << v.upcalls.overruns << "\n";
     os << "Static mroutes: installs " << v.static_mroutes.installs << ", updates " << v.static_mroutes.updates
        << ", removals " << v.static_mroutes.removals << ", failures " << v.static_mroutes.failures << "\n";
+    os << "Sparse mode: J/P received " << v.sparse.jp_rx << " (for us " << v.sparse.jp_rx_for_us << ", seen "
+       << v.sparse.jp_rx_seen << ", entries ignored " << v.sparse.jp_rx_ignored << "), transitions "
+       << v.sparse.transitions << ", unexpected events " << v.sparse.unexpected_events
+       << ", negative entries " << v.sparse.negative_entries << ", SPT switches " << v.sparse.spt_switches
+       << ", refused by max-sg-entries " << v.sparse.sg_limit_drops << "\n";
     os << "Reloads: " << v.reloads << "\n";
     return os.str();
 }

@@ -25,6 +25,7 @@
 #include "common/sys/status_server.hpp"
 #include "common/sys/status_text.hpp"
 #include "pimd/core/pim_status.hpp"
+#include "pimd/core/sparse_mode.hpp"
 #include "pimd/pimd_wiring.hpp"
 
 namespace fanout::pimd {
@@ -69,6 +70,7 @@ struct PimStatisticsView {
     sys::UpcallCounters upcalls;
     StaticMrouteCounters static_mroutes;
     uint64_t reloads = 0;
+    pim::SparseModeCounters sparse;
 };
 
 struct MrouteOif {

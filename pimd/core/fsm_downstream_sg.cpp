@@ -30,7 +30,8 @@ void SparseMode::ds_sg(const SGKey& sg, int ifindex, DsEvent ev, uint16_t holdti
     SGEntry* e = tib_.find(sg);
     if (!e) {
         if (ev != DsEvent::kReceiveJoin) return;  // NoInfo: prunes and timers change nothing
-        e = &tib_.get_or_create(sg, now());
+        e = sg_entry(sg);
+        if (!e) return;
     }
     auto [it, fresh] = e->downstream.try_emplace(ifindex);
     ds_transition(it->second, sg.to_string(), sg.group, &sg, ifindex, ev, holdtime_s);

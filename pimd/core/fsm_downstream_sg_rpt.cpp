@@ -62,7 +62,8 @@ void SparseMode::ds_sg_rpt(const SGKey& sg, int ifindex, RptEvent ev, uint16_t h
     SGRptEntry* e = tib_.find_rpt(sg);
     if (!e) {
         if (ev != RptEvent::kReceivePruneSGRpt) return;  // only a prune leaves NoInfo
-        e = &tib_.get_or_create_rpt(sg, now());
+        e = sg_rpt_entry(sg);
+        if (!e) return;
     }
     auto [it, created] = e->downstream.try_emplace(ifindex);
     DownstreamRpt& st = it->second;

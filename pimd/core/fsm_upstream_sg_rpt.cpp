@@ -110,7 +110,8 @@ void SparseMode::sg_rpt_seen(const SGKey& sg, int ifindex, Ipv4Address target, S
         if (e) e->upstream = RptUpNotPruned{};  // cancel OT
         return;
     }
-    if (!e) e = &tib_.get_or_create_rpt(sg, now());
+    if (!e) e = sg_rpt_entry(sg);
+    if (!e) return;
     if (!std::holds_alternative<RptUpNotPruned>(e->upstream)) e->upstream = RptUpNotPruned{};
     auto& ot = std::get<RptUpNotPruned>(e->upstream).override_timer;
     const Duration t = t_override(ifindex);

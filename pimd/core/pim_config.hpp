@@ -99,6 +99,10 @@ struct PimConfig {
     Duration assert_override_interval = std::chrono::seconds(3);
     // Keepalive_Period (4.11).
     Duration keepalive_period = std::chrono::seconds(210);
+    // Bound on the TIB's (S,G) and (S,G,rpt) entries and on the kernel flows (each): a new entry beyond it is
+    // not created (a Join, a Register, an SA, a first packet) and is counted (sg_limit_drops); existing
+    // entries are never refused. About 1 KB per (S,G).
+    size_t max_sg_entries = 200000;
     // Register_Suppression_Time and Register_Probe_Time (4.11).
     Duration register_suppression_time = std::chrono::seconds(60);
     Duration register_probe_time = std::chrono::seconds(5);

@@ -302,11 +302,12 @@ void SparseMode::recompute_group_once(Ipv4Address group) {
     // Sources local receivers ask for by name (IGMPv3 INCLUDE, SSM or ASM): pim_include(S,G) (4.1.6, 4.8).
     for (auto s : members_.included_sources(group)) {
         SGKey sg{s, group};
-        if (!tib_.find(sg) && !pim_include_sg(in, sg).empty()) tib_.get_or_create(sg, now());
+        if (!tib_.find(sg) && !pim_include_sg(in, sg).empty()) sg_entry(sg);
     }
     // No (*,G) state for SSM groups (4.8) nor without an RP.
     if (!is_ssm(group) && rp(group) && !tib_.find(StarGKey{group}) && join_desired_star_g(in, group))
         tib_.get_or_create(StarGKey{group}, now());
+    sptbit_for_flows(group);
     update_upstream_star_g(group);
     for (auto s : tib_.sources_of(group)) {
         update_upstream_sg(SGKey{s, group});
@@ -385,6 +386,24 @@ void SparseMode::track_sources(Ipv4Address group, const std::set<Ipv4Address>& s
     if (auto r = rp(group)) add(*r);
     for (auto s : sources)
         add(s);
+}
+
+// Every long-lived table has a bound (max_sg_entries): state an input would create beyond it is not created,
+// and counted; what exists is never refused.
+bool SparseMode::room_for(size_t size) {
+    if (size < core_.config().max_sg_entries) return true;
+    ++counters_.sg_limit_drops;
+    return false;
+}
+
+SGEntry* SparseMode::sg_entry(const SGKey& sg) {
+    if (SGEntry* e = tib_.find(sg)) return e;
+    return room_for(tib_.sg().size()) ? &tib_.get_or_create(sg, now()) : nullptr;
+}
+
+SGRptEntry* SparseMode::sg_rpt_entry(const SGKey& sg) {
+    if (SGRptEntry* e = tib_.find_rpt(sg)) return e;
+    return room_for(tib_.sg_rpt().size()) ? &tib_.get_or_create_rpt(sg, now()) : nullptr;
 }
 
 void SparseMode::collect_group(Ipv4Address group) {

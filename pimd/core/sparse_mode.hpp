@@ -82,6 +82,7 @@ struct SparseModeCounters {
     uint64_t upcalls_wrongvif = 0;
     uint64_t negative_entries = 0;  // negative MFC entries installed
     uint64_t spt_switches = 0;      // SPTbit set
+    uint64_t sg_limit_drops = 0;    // (S,G), (S,G,rpt) or kernel flow not created: max_sg_entries reached
 };
 
 // One (S,G) the kernel asked about (NOCACHE) or forwards: the forwarding computation covers it.
@@ -249,6 +250,7 @@ class SparseMode final : public PimObserver,
     void forward_source(const SGKey& sg);
     std::optional<MfcEntry> desired_entry(const SGKey& sg) const;
     void update_sptbit(const SGKey& sg, int iif);
+    void sptbit_for_flows(Ipv4Address group);
     void restart_keepalive(SGEntry& e);
     void restart_keepalive(SGEntry& e, Duration period);
     void schedule_sampling();
@@ -275,6 +277,10 @@ class SparseMode final : public PimObserver,
     void recompute_group_once(Ipv4Address group);
     void recompute_groups(const std::set<Ipv4Address>& groups);
     void recompute_all();
+    // Find or create an entry within PimConfig::max_sg_entries (nullptr, counted, when the table is full).
+    SGEntry* sg_entry(const SGKey& sg);
+    SGRptEntry* sg_rpt_entry(const SGKey& sg);
+    bool room_for(size_t size);
     void recompute_sources(const std::map<Ipv4Address, std::set<Ipv4Address>>& by_group);
     void recompute_sources_once(Ipv4Address group, const std::set<Ipv4Address>& sources);
     void sync_tracking(Ipv4Address group);

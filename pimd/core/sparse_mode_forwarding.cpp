@@ -203,6 +203,24 @@ void SparseMode::keepalive_expired(const SGKey& sg) {
     finish_deferred();
 }
 
+// 4.2.2 Update_SPTbit runs "on receipt of data from S to G on interface iif", but the kernel reports only a
+// flow's first packet (NOCACHE) and later ones only when they arrive on the wrong interface. A flow the
+// kernel reported on RPF_interface(S) whose KeepaliveTimer runs is still receiving there, so the condition is
+// re-checked when the group's state changes (JoinDesired(S,G) may just have become TRUE): at an RP that is
+// also the DR of a directly connected source, a (*,G) Join would otherwise move the (S,G) entry's iif to
+// the register VIF and drop the native packets until a WRONGVIF upcall set the SPTbit.
+void SparseMode::sptbit_for_flows(Ipv4Address group) {
+    for (auto s : flow_sources(group)) {
+        const SGKey sg{s, group};
+        const SGEntry* e = tib_.find(sg);
+        if (!e || e->spt_bit || !e->keepalive_running()) continue;
+        const int rpf = rpf_interface(s);
+        auto f = flows_.find(sg);
+        if (rpf != 0 && f != flows_.end() && ifindex_of_vif(core_.vifs(), f->second.arrival_vif) == rpf)
+            update_sptbit(sg, rpf);
+    }
+}
+
 void SparseMode::update_sptbit(const SGKey& sg, int iif) {
     SGEntry* e = tib_.find(sg);
     if (!e || e->spt_bit) return;
@@ -218,6 +236,7 @@ std::optional<SparseMode::PendingNoCache> SparseMode::nocache_begin(const Kernel
     if (!sg.group.is_multicast() || sg.group.is_link_local_multicast() || !sg.source.is_unicast())
         return std::nullopt;
     const int arrival = ifindex_of_vif(core_.vifs(), ev.vif);
+    if (!flows_.count(sg) && !room_for(flows_.size())) return std::nullopt;
     add_flow(sg).arrival_vif = ev.vif;
     track_sources(sg.group, {sg.source});
     auto in = macro_inputs();
@@ -225,11 +244,11 @@ std::optional<SparseMode::PendingNoCache> SparseMode::nocache_begin(const Kernel
     const auto rp_addr = rp(sg.group);
     const bool on_rpt_path = arrival != 0 && rp_addr && arrival == rpf_interface(*rp_addr);
     if (directly_connected(sg.source) && on_spt_path) {
-        restart_keepalive(tib_.get_or_create(sg, now()));  // 4.2: DirectlyConnected(S) at the first hop
+        if (SGEntry* e = sg_entry(sg)) restart_keepalive(*e);  // 4.2: DirectlyConnected(S) at the first hop
     } else if (on_rpt_path && tib_.find(StarGKey{sg.group}) &&
                check_switch_to_spt(in, sg,
                                    core_.config().spt_threshold.mode == SptThresholdMode::kImmediate)) {
-        restart_keepalive(tib_.get_or_create(sg, now()));  // 4.2.1 CheckSwitchToSpt
+        if (SGEntry* e = sg_entry(sg)) restart_keepalive(*e);  // 4.2.1 CheckSwitchToSpt
     }
     return PendingNoCache{sg, arrival, on_spt_path};
 }
@@ -362,8 +381,10 @@ void SparseMode::sample_traffic() {
             groups.insert(sg.group);
         } else if (!on_spt_path && tib_.find(StarGKey{sg.group}) &&
                    check_switch_to_spt(in, sg, core_.config().spt_threshold.switch_desired(o))) {
-            restart_keepalive(tib_.get_or_create(sg, now()));
-            groups.insert(sg.group);
+            if (SGEntry* created = sg_entry(sg)) {
+                restart_keepalive(*created);
+                groups.insert(sg.group);
+            }
         }
     }
     for (auto g : groups)

@@ -11,9 +11,10 @@ void SparseMode::msdp_sa_learned(const SGKey& sg, bool active) {
         is_ssm(sg.group))
         return;
     if (active) {
-        SGEntry& e = tib_.get_or_create(sg, now());
-        e.flags.msdp_learned = true;  // M
-        restart_keepalive(e);
+        SGEntry* e = sg_entry(sg);
+        if (!e) return;
+        e->flags.msdp_learned = true;  // M
+        restart_keepalive(*e);
     } else {
         SGEntry* e = tib_.find(sg);
         if (!e) return;

@@ -91,10 +91,11 @@ void SparseMode::register_vif_changed(const SGKey& sg) {
 }
 
 void SparseMode::register_learned(const SGKey& sg, std::optional<Duration> keepalive) {
-    SGEntry& e = tib_.get_or_create(sg, now());
-    e.flags.register_learned = true;
-    e.flags.msdp_notify = true;
-    if (keepalive) restart_keepalive(e, *keepalive);
+    SGEntry* e = sg_entry(sg);
+    if (!e) return;
+    e->flags.register_learned = true;
+    e->flags.msdp_notify = true;
+    if (keepalive) restart_keepalive(*e, *keepalive);
     FANOUT_LOG_DEBUG(LogCategory::kRegister, "register: {} learned at the RP (KAT {})", sg.to_string(),
                      keepalive ? std::to_string(to_seconds(*keepalive)) + " s" : std::string("unchanged"));
     recompute_group(sg.group);

@@ -132,3 +132,65 @@ TEST_F(SparseTrafficTest, NoCountersNoSptBit) {
 
 }  // namespace
 }  // namespace fanout::pim
+
+namespace fanout::pim {
+namespace {
+
+// Every long-lived table has a bound: kernel flows and (S,G) entries stop at PimConfig::max_sg_entries; a new
+// source beyond it is refused and counted (sg_limit_drops), an existing one is never refused.
+TEST_F(SparseTrafficTest, NewStateBeyondMaxSgEntriesIsRefusedAndCounted) {
+    PimConfig c = make_config();
+    c.max_sg_entries = 3;
+    core.handle(ConfigChanged{c});
+    const int vif = core.vifs().vif_of(2).value();
+    const Ipv4Address g(239, 9, 9, 9);
+    auto source = [](uint32_t i) { return Ipv4Address(198, 19, 12, static_cast<uint8_t>(100 + i)); };
+    for (uint32_t i = 0; i < 5; ++i)  // directly connected sources on eth0: (S,G) with a KeepaliveTimer each
+        core.handle(KernelUpcall{KernelUpcallType::kNoCache, vif, source(i), g, {}});
+    EXPECT_EQ(core.sparse().flows().size(), 3u);
+    EXPECT_EQ(core.sparse().tib().sg().size(), 3u);
+    EXPECT_EQ(core.sparse().counters().sg_limit_drops, 2u);
+    EXPECT_FALSE(core.sparse().tib().find(SGKey{source(4), g}));
+
+    core.handle(KernelUpcall{KernelUpcallType::kNoCache, vif, source(0), g, {}});
+    EXPECT_EQ(core.sparse().counters().sg_limit_drops, 2u) << "an existing flow is not refused";
+    EXPECT_TRUE(core.sparse().tib().find(SGKey{source(0), g}));
+}
+
+// 4.2.2 at an RP that is also the DR of a directly connected source: when the first receiver appears the
+// SPTbit is set at once and the (S,G) entry keeps RPF_interface(S) as its iif. It must never move to the
+// register VIF: the kernel would drop the native packets until a WRONGVIF upcall set the SPTbit.
+TEST_F(SparseTrafficTest, RpThatIsTheFirstHopKeepsTheSourceInterfaceWhenTheFirstReceiverJoins) {
+    PimConfig c = make_config();
+    StaticRp rp;
+    rp.rp = kMe0;  // this router
+    c.rp_set.static_rps.push_back(rp);
+    core.handle(ConfigChanged{c});
+    const int vif0 = core.vifs().vif_of(2).value();
+    const int vif1 = core.vifs().vif_of(3).value();
+    const SGKey sg{Ipv4Address(198, 19, 12, 100), Ipv4Address(239, 1, 2, 3)};
+    core.handle(KernelUpcall{KernelUpcallType::kNoCache, vif0, sg.source, sg.group, {}});
+    core.sparse().flush_mfc(100);
+    ASSERT_TRUE(core.sparse().tib().find(sg));
+    EXPECT_FALSE(core.sparse().tib().find(sg)->spt_bit) << "no receiver yet: JoinDesired(S,G) is FALSE";
+
+    actions.mfc_sets.clear();
+    MembershipChanged m;
+    m.ifindex = 3;
+    m.group = sg.group;
+    m.mode = FilterMode::kExclude;
+    core.handle(m);
+    core.sparse().flush_mfc(100);
+    EXPECT_TRUE(core.sparse().tib().find(sg)->spt_bit);
+    bool installed = false;
+    for (const auto& e : actions.mfc_sets) {
+        if (e.key() != sg) continue;
+        installed = true;
+        EXPECT_EQ(e.iif_vif, vif0) << "the (S,G) entry left RPF_interface(S)";
+        EXPECT_TRUE(e.oifs.test(static_cast<size_t>(vif1)));
+    }
+    EXPECT_TRUE(installed);
+}
+
+}  // namespace
+}  // namespace fanout::pim

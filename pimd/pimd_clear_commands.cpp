@@ -3,7 +3,6 @@
 
 #include <map>
 #include <string>
-#include <utility>
 
 namespace fanout::pimd {
 
@@ -25,6 +24,12 @@ void since(std::map<std::string, uint64_t>& now, const std::map<std::string, uin
         if (auto it = base.find(k); it != base.end()) v = since(v, it->second);
 }
 
+// Each listed counter of `now` becomes its count since `base`.
+template <typename Counters, typename... Field>
+void since_fields(Counters& now, const Counters& base, Field Counters::*... fields) {
+    ((now.*fields = since(now.*fields, base.*fields)), ...);
+}
+
 // `clear` commands change state: the accessor hands out the const view every show command uses, and the
 // object it points to is the (non-const) daemon main owns.
 PimDaemon* mutable_daemon(const DaemonFn& daemon) {
@@ -43,64 +48,28 @@ PimStatisticsView statistics_since(const PimStatisticsView& now, const PimStatis
     since(v.core.tx, base.core.tx);
     since(v.core.drops, base.core.drops);
     since(v.core.decode_errors, base.core.decode_errors);
-    v.core.vif_table_full = since(now.core.vif_table_full, base.core.vif_table_full);
-    v.core.hello_options_ignored = since(now.core.hello_options_ignored, base.core.hello_options_ignored);
-    v.core.mroute_clears = since(now.core.mroute_clears, base.core.mroute_clears);
-    v.core.mroutes_cleared = since(now.core.mroutes_cleared, base.core.mroutes_cleared);
-    auto& s = v.socket;
-    const auto& bs = base.socket;
-    s.received = since(s.received, bs.received);
-    s.truncated = since(s.truncated, bs.truncated);
-    s.malformed = since(s.malformed, bs.malformed);
-    s.filtered = since(s.filtered, bs.filtered);
-    s.receive_errors = since(s.receive_errors, bs.receive_errors);
-    s.kernel_drops = since(s.kernel_drops, bs.kernel_drops);
-    s.sent = since(s.sent, bs.sent);
-    s.send_errors = since(s.send_errors, bs.send_errors);
-    v.rx.packets = since(v.rx.packets, base.rx.packets);
-    v.rx.ip_decode_errors = since(v.rx.ip_decode_errors, base.rx.ip_decode_errors);
-    v.rx.fragments = since(v.rx.fragments, base.rx.fragments);
-    v.rx.not_pim = since(v.rx.not_pim, base.rx.not_pim);
-    auto& a = v.actions;
-    const auto& ba = base.actions;
-    a.pim_sent = since(a.pim_sent, ba.pim_sent);
-    a.pim_send_errors = since(a.pim_send_errors, ba.pim_send_errors);
-    a.vif_adds = since(a.vif_adds, ba.vif_adds);
-    a.vif_dels = since(a.vif_dels, ba.vif_dels);
-    a.vif_errors = since(a.vif_errors, ba.vif_errors);
-    a.mfc_sets = since(a.mfc_sets, ba.mfc_sets);
-    a.mfc_dels = since(a.mfc_dels, ba.mfc_dels);
-    a.mfc_errors = since(a.mfc_errors, ba.mfc_errors);
-    auto& u = v.upcalls;
-    const auto& bu = base.upcalls;
-    u.nocache = since(u.nocache, bu.nocache);
-    u.wrongvif = since(u.wrongvif, bu.wrongvif);
-    u.wholepkt = since(u.wholepkt, bu.wholepkt);
-    u.wrvifwhole = since(u.wrvifwhole, bu.wrvifwhole);
-    u.malformed = since(u.malformed, bu.malformed);
-    u.overruns = since(u.overruns, bu.overruns);
-    u.receive_errors = since(u.receive_errors, bu.receive_errors);
-    auto& m = v.static_mroutes;
-    m.installs = since(m.installs, base.static_mroutes.installs);
-    m.updates = since(m.updates, base.static_mroutes.updates);
-    m.removals = since(m.removals, base.static_mroutes.removals);
-    m.failures = since(m.failures, base.static_mroutes.failures);
+    using Core = pim::StatisticsStatus;
+    since_fields(v.core, base.core, &Core::vif_table_full, &Core::hello_options_ignored, &Core::mroute_clears,
+                 &Core::mroutes_cleared);
+    using Sock = sys::RawSocketCounters;
+    since_fields(v.socket, base.socket, &Sock::received, &Sock::truncated, &Sock::malformed, &Sock::filtered,
+                 &Sock::receive_errors, &Sock::kernel_drops, &Sock::sent, &Sock::send_errors);
+    since_fields(v.rx, base.rx, &RxCounters::packets, &RxCounters::ip_decode_errors, &RxCounters::fragments,
+                 &RxCounters::not_pim);
+    using Act = SysActionsCounters;
+    since_fields(v.actions, base.actions, &Act::pim_sent, &Act::pim_send_errors, &Act::vif_adds,
+                 &Act::vif_dels, &Act::vif_errors, &Act::mfc_sets, &Act::mfc_dels, &Act::mfc_errors);
+    using Up = sys::UpcallCounters;
+    since_fields(v.upcalls, base.upcalls, &Up::nocache, &Up::wrongvif, &Up::wholepkt, &Up::wrvifwhole,
+                 &Up::malformed, &Up::overruns, &Up::receive_errors);
+    using Static = StaticMrouteCounters;
+    since_fields(v.static_mroutes, base.static_mroutes, &Static::installs, &Static::updates,
+                 &Static::removals, &Static::failures);
     v.reloads = since(v.reloads, base.reloads);
-    auto& sm = v.sparse;
-    const auto& bsm = base.sparse;
-    const std::pair<uint64_t*, uint64_t> sparse[] = {{&sm.jp_rx, bsm.jp_rx},
-                                                     {&sm.jp_rx_for_us, bsm.jp_rx_for_us},
-                                                     {&sm.jp_rx_seen, bsm.jp_rx_seen},
-                                                     {&sm.jp_rx_ignored, bsm.jp_rx_ignored},
-                                                     {&sm.transitions, bsm.transitions},
-                                                     {&sm.unexpected_events, bsm.unexpected_events},
-                                                     {&sm.upcalls_nocache, bsm.upcalls_nocache},
-                                                     {&sm.upcalls_wrongvif, bsm.upcalls_wrongvif},
-                                                     {&sm.negative_entries, bsm.negative_entries},
-                                                     {&sm.spt_switches, bsm.spt_switches},
-                                                     {&sm.sg_limit_drops, bsm.sg_limit_drops}};
-    for (auto [n, b] : sparse)
-        *n = since(*n, b);
+    using Sm = pim::SparseModeCounters;
+    since_fields(v.sparse, base.sparse, &Sm::jp_rx, &Sm::jp_rx_for_us, &Sm::jp_rx_seen, &Sm::jp_rx_ignored,
+                 &Sm::transitions, &Sm::unexpected_events, &Sm::upcalls_nocache, &Sm::upcalls_wrongvif,
+                 &Sm::negative_entries, &Sm::spt_switches, &Sm::sg_limit_drops);
     return v;
 }
 

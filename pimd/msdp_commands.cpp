@@ -198,9 +198,9 @@ ShowOutput anycast_rp_output(const AnycastRpView& v) {
 }
 
 void register_msdp_commands(sys::StatusServer& server, MsdpCommandSources sources) {
-    using Reply = Result<ShowOutput, std::string>;
+    using HandlerResult = Result<ShowOutput, std::string>;
     auto with = [msdp = sources.msdp](ShowOutput (*render)(const MsdpService&)) {
-        return [msdp, render](const std::vector<std::string>&) -> Reply {
+        return [msdp, render](const std::vector<std::string>&) -> HandlerResult {
             const MsdpService* s = msdp ? msdp() : nullptr;
             if (!s) return make_err(std::string("pimd is not running (starting or stopping)"));
             return render(*s);
@@ -217,7 +217,7 @@ void register_msdp_commands(sys::StatusServer& server, MsdpCommandSources source
     server.add({{"show", "ip", "msdp", "statistics"}, "MSDP per-peer counters, drops, down reasons", {}},
                with(msdp_statistics_output));
     server.add({{"show", "ip", "pim", "anycast-rp"}, "the RFC 4610 anycast-RP set", {}},
-               [anycast = sources.anycast](const std::vector<std::string>&) -> Reply {
+               [anycast = sources.anycast](const std::vector<std::string>&) -> HandlerResult {
                    auto v = anycast ? anycast() : std::nullopt;
                    if (!v) return make_err(std::string("pimd is not running (starting or stopping)"));
                    return anycast_rp_output(*v);

@@ -9,8 +9,6 @@ namespace fanout::packet {
 namespace {
 
 constexpr uint32_t kFloatMax = 0x1fu << 10;  // (mant 15 | 0x10) << (exp 7 + 3) = 31744
-constexpr size_t kIpv4HeaderWithRouterAlert = 24;
-constexpr size_t kIpv4MinMtu = 68;
 
 // A group field that must be 0 (general) or a multicast address.
 bool valid_query_group(Ipv4Address g) {
@@ -119,7 +117,7 @@ void encode_igmp(ByteWriter& w, const IgmpQueryV3& q) {
 }
 
 size_t igmp_v3_query_max_sources(size_t ip_mtu) {
-    size_t mtu = std::clamp(ip_mtu, kIpv4MinMtu, size_t{0xffff});
+    size_t mtu = std::clamp(ip_mtu, kIpv4MinMtu, kIpv4MaxPacket);
     return (mtu - kIpv4HeaderWithRouterAlert - kIgmpV3QueryMinLength) / 4;
 }
 

@@ -8,10 +8,6 @@
 namespace fanout::packet {
 namespace {
 
-constexpr size_t kIpv4HeaderWithRouterAlert = 24;
-constexpr size_t kIpv4MinMtu = 68;
-constexpr size_t kIpv4MaxPacket = 0xffff;
-
 bool known_record_type(uint8_t t) {
     return t >= static_cast<uint8_t>(IgmpRecordType::kModeIsInclude) &&
            t <= static_cast<uint8_t>(IgmpRecordType::kBlockOldSources);

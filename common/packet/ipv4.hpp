@@ -55,6 +55,11 @@ inline constexpr uint8_t kIpProtoPim = 103;
 inline constexpr size_t kIpv4MinHeaderLength = 20;
 inline constexpr size_t kIpv4MaxHeaderLength = 60;
 inline constexpr size_t kIpv4MaxOptionsLength = kIpv4MaxHeaderLength - kIpv4MinHeaderLength;
+// Sizes IGMP messages are split by: a 20-octet header plus the 4-octet Router Alert option (RFC 2113), as
+// IGMP is sent; the smallest MTU every IPv4 link must carry (RFC 791); the largest IPv4 datagram.
+inline constexpr size_t kIpv4HeaderWithRouterAlert = 24;
+inline constexpr size_t kIpv4MinMtu = 68;
+inline constexpr size_t kIpv4MaxPacket = 0xffff;
 
 inline constexpr uint8_t kIpv4OptionEnd = 0;
 inline constexpr uint8_t kIpv4OptionNop = 1;

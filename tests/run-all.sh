@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
 # The whole test suite: install, format check, release build, unit + conformance + tshark + e2e + interop
-# (ctest) while the sanitizer tree builds in the background, sanitizer tests, fuzz smoke runs, then benchmarks
-# and lab performance runs (numbers). Prints one closing line "fanout: N passed, N failed".
+# (ctest) while the sanitizer and fuzz trees build in the background, sanitizer tests, fuzz smoke runs, then
+# benchmarks and lab performance runs (numbers). Prints one closing line "fanout: N passed, N failed".
 #
-# Environment: FUZZ_SECONDS (per fuzz target, default 10), JOBS (default nproc), SKIP_FUZZ=1, SKIP_ASAN=1.
+# Environment: FUZZ_SECONDS (per fuzz target, default 10), JOBS (default nproc), SKIP_FUZZ=1, SKIP_ASAN=1,
+# UNITY_BATCH (sources per unity translation unit, default 8).
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 JOBS=${JOBS:-$(nproc)}
+# Unity builds (CMake merges up to 8 sources of a target into one translation unit, so the heavy headers, gtest,
+# nlohmann::json, spdlog, are parsed and their templates instantiated once per batch rather than once per file):
+# much less compile time for the release and sanitizer trees. The developer default stays one file
+# per translation unit, and the fuzz tree below is built that way too, so a missing include still shows.
+UNITY="-DCMAKE_UNITY_BUILD=ON -DCMAKE_UNITY_BUILD_BATCH_SIZE=${UNITY_BATCH:-8}"
 # ccache keys on relative paths below the checkout, so a fresh clone elsewhere reuses earlier builds.
 export CCACHE_BASEDIR=$ROOT CCACHE_NOHASHDIR=1
 FUZZ_SECONDS=${FUZZ_SECONDS:-10}
@@ -16,7 +22,15 @@ passed=0
 failed=0
 failures=()
 
-step() { echo; echo "=== $* (at ${SECONDS}s)"; }
+# Each step line shows the wall time so far and the CPU seconds its finished child processes used (user + sys,
+# from `times`), which does not depend on what else the machine is running.
+cpu_file=$(mktemp)
+cpu_seconds() {
+  times >"$cpu_file"
+  awk 'NR == 2 { t = 0; for (i = 1; i <= 2; i++) { split($i, p, /[ms]/); t += p[1] * 60 + p[2] } printf "%d", t }' \
+    "$cpu_file"
+}
+step() { echo; echo "=== $* (at ${SECONDS}s, $(cpu_seconds) CPU-s)"; }
 ok() { passed=$((passed + ${2:-1})); echo "--- ok: $1"; }
 bad() { failed=$((failed + ${2:-1})); failures+=("$1"); echo "--- FAILED: $1"; }
 
@@ -50,11 +64,11 @@ else
   ok "clang-format"
 fi
 
-# The sanitizer tree builds in the background (niced) while the release tier's tests run: the lab tests spend
-# most of their time waiting on protocol timers, so the two overlap. Benchmarks and lab performance runs go
-# last, on a quiet machine, because they print numbers.
-asan_pid=""
-asan_log=$(mktemp)
+# The sanitizer tree, then the fuzz tree, build in the background (niced) while the release tier's tests run: the
+# lab tests spend most of their time waiting on protocol timers, so the builds and the tests overlap. Benchmarks
+# and lab performance runs go last, on a quiet machine, because they print numbers.
+bg_pid=""
+bg_dir=$(mktemp -d)
 # The test executables the sanitizer tier runs: not the daemons, the shell or the tshark checks (the release tier
 # covers those), which saves their sanitizer compile.
 asan_targets() {
@@ -65,22 +79,53 @@ asan_targets() {
   done
   echo "$t"
 }
-start_asan_build() {
-  [ "${SKIP_ASAN:-0}" = 1 ] && return
+build_asan() {
   # -g1: line tables for the sanitizers' stack traces, without the full debug info's compile cost.
-  ( cmake -S . -B "$BUILD/asan" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG=-g1 \
-        -DCMAKE_C_FLAGS_DEBUG=-g1 -DFANOUT_SANITIZE=ON -DFANOUT_BENCH=OFF >/dev/null &&
-      nice -n 10 cmake --build "$BUILD/asan" -j "$JOBS" --target $(asan_targets) ) >"$asan_log" 2>&1 &
-  asan_pid=$!
+  cmake -S . -B "$BUILD/asan" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG=-g1 \
+    -DCMAKE_C_FLAGS_DEBUG=-g1 -DFANOUT_SANITIZE=ON -DFANOUT_BENCH=OFF $UNITY >/dev/null &&
+    nice -n 10 cmake --build "$BUILD/asan" -j "$JOBS" --target $(asan_targets)
+}
+build_fuzz() {
+  CC=clang CXX=clang++ cmake -S . -B "$BUILD/fuzz" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFANOUT_FUZZ=ON \
+    -DFANOUT_DAEMONS=OFF -DFANOUT_TESTS=OFF -DFANOUT_BENCH=OFF >/dev/null &&
+    nice -n 10 cmake --build "$BUILD/fuzz" -j "$JOBS"
+}
+# Each background build leaves its log (<name>.log), exit status (<name>.rc) and times (<name>.time) in $bg_dir.
+start_background_builds() {
+  (
+    TIMEFORMAT="built in %0R s (%0U s user + %0S s sys CPU)"
+    if [ "${SKIP_ASAN:-0}" != 1 ]; then
+      { time build_asan >"$bg_dir/asan.log" 2>&1; } 2>"$bg_dir/asan.time"
+      echo $? >"$bg_dir/asan.rc"
+    fi
+    if [ "${SKIP_FUZZ:-0}" != 1 ]; then
+      { time build_fuzz >"$bg_dir/fuzz.log" 2>&1; } 2>"$bg_dir/fuzz.time"
+      echo $? >"$bg_dir/fuzz.rc"
+    fi
+  ) &
+  bg_pid=$!
+}
+# background_ok NAME: did that background build succeed (its log's tail on success, all of it on failure).
+background_ok() {
+  if [ "$(cat "$bg_dir/$1.rc" 2>/dev/null)" = 0 ]; then
+    tail -n 3 "$bg_dir/$1.log"
+    echo "$1 tree $(cat "$bg_dir/$1.time")"
+    return 0
+  fi
+  cat "$bg_dir/$1.log" 2>/dev/null
+  return 1
 }
 
 step "release build (g++, -Werror)"
 release_ok=0
-if cmake -S . -B "$BUILD/release" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null &&
+release_start=$SECONDS
+release_cpu=$(cpu_seconds)
+if cmake -S . -B "$BUILD/release" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo $UNITY >/dev/null &&
    cmake --build "$BUILD/release" -j "$JOBS"; then
+  echo "release tree built by $((SECONDS - release_start)) s, $(( $(cpu_seconds) - release_cpu )) CPU-s"
   ok "release build"
   release_ok=1
-  start_asan_build
+  start_background_builds
   step "unit + conformance + tshark + integration tests"
   ctest_count "$BUILD/release" 'unit|conformance|tshark|integration' "release"
   step "end-to-end and interop tests (network namespaces)"
@@ -90,34 +135,32 @@ if cmake -S . -B "$BUILD/release" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/d
   ctest_count "$BUILD/release" 'e2e|interop' "lab"
 else
   bad "release build"
-  start_asan_build
+  start_background_builds
 fi
 
-if [ -n "$asan_pid" ]; then
-  step "sanitizer build (ASan + UBSan; started in the background after the release build) and tests"
-  if wait "$asan_pid"; then
-    tail -n 3 "$asan_log"
+step "waiting for the background builds (sanitizer, then fuzz; started after the release build)"
+wait "$bg_pid"
+if [ "${SKIP_ASAN:-0}" != 1 ]; then
+  step "sanitizer tests (ASan + UBSan)"
+  if background_ok asan; then
     ok "asan build"
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
       ctest_count "$BUILD/asan" 'unit|conformance|integration' "asan" 'packaging_install|readme_config_reference'
   else
-    cat "$asan_log"
     bad "asan build"
   fi
 fi
-rm -f "$asan_log"
 
 if [ "${SKIP_FUZZ:-0}" != 1 ]; then
   step "fuzz smoke (libFuzzer, ${FUZZ_SECONDS}s per target)"
-  if CC=clang CXX=clang++ cmake -S . -B "$BUILD/fuzz" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFANOUT_FUZZ=ON \
-       -DFANOUT_DAEMONS=OFF -DFANOUT_TESTS=OFF -DFANOUT_BENCH=OFF >/dev/null &&
-     cmake --build "$BUILD/fuzz" -j "$JOBS"; then
+  if background_ok fuzz; then
     ok "fuzz build"
     bash tests/fuzz/run-fuzzers.sh "$BUILD/fuzz/tests/fuzz" "$FUZZ_SECONDS" && ok "fuzz smoke" || bad "fuzz smoke"
   else
     bad "fuzz build"
   fi
 fi
+rm -rf "$bg_dir"
 
 if [ "$release_ok" = 1 ] && [ -x "$BUILD/release/tests/bench/fanout_bench" ]; then
   step "benchmarks (numbers only, not pass/fail)"
@@ -137,6 +180,7 @@ if [ ${#failures[@]} -gt 0 ]; then
   echo "Failures:"
   printf '  %s\n' "${failures[@]}"
 fi
-echo "(whole run: ${SECONDS}s)"
+echo "(whole run: ${SECONDS}s, $(cpu_seconds) CPU-s)"
+rm -f "$cpu_file"
 echo "fanout: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -16,6 +16,7 @@ std::string_view to_string(FilterMode m) {
 std::optional<MembershipRecord> LocalMembership::apply(const MembershipChanged& ev, TimePoint now,
                                                        bool& changed) {
     changed = false;
+    last_group_.reset();
     const bool remove = ev.mode == FilterMode::kInclude && ev.sources.empty();
     auto git = by_group_.find(ev.group);
     const MembershipRecord* old = nullptr;
@@ -44,6 +45,7 @@ std::optional<MembershipRecord> LocalMembership::apply(const MembershipChanged& 
 }
 
 std::vector<Ipv4Address> LocalMembership::remove_interface(int ifindex) {
+    last_group_.reset();
     std::vector<Ipv4Address> out;
     for (auto it = by_group_.begin(); it != by_group_.end();) {
         if (it->second.erase(ifindex)) out.push_back(it->first);
@@ -52,19 +54,26 @@ std::vector<Ipv4Address> LocalMembership::remove_interface(int ifindex) {
     return out;
 }
 
-const MembershipRecord* LocalMembership::find(int ifindex, Ipv4Address group) const {
+const LocalMembership::Records* LocalMembership::records_of(Ipv4Address group) const {
+    if (last_group_ == group) return last_records_;
     auto git = by_group_.find(group);
-    if (git == by_group_.end()) return nullptr;
-    auto it = git->second.find(ifindex);
-    return it == git->second.end() ? nullptr : &it->second;
+    last_group_ = group;
+    last_records_ = git == by_group_.end() ? nullptr : &git->second;
+    return last_records_;
 }
 
-std::vector<int> LocalMembership::interfaces_of(Ipv4Address group) const {
-    std::vector<int> out;
-    auto git = by_group_.find(group);
-    if (git == by_group_.end()) return out;
-    for (const auto& [i, r] : git->second)
-        out.push_back(i);
+const MembershipRecord* LocalMembership::find(int ifindex, Ipv4Address group) const {
+    const Records* records = records_of(group);
+    if (!records) return nullptr;
+    auto it = records->find(ifindex);
+    return it == records->end() ? nullptr : &it->second;
+}
+
+IfSet LocalMembership::interfaces_of(Ipv4Address group) const {
+    IfSet out;
+    if (const Records* records = records_of(group))
+        for (const auto& [i, r] : *records)
+            out.insert(i);
     return out;
 }
 

@@ -22,6 +22,7 @@
 
 #include "common/core/clock.hpp"
 #include "common/core/ip.hpp"
+#include "pimd/core/if_set.hpp"
 
 namespace fanout::pim {
 
@@ -53,7 +54,7 @@ class LocalMembership {
 
     const MembershipRecord* find(int ifindex, Ipv4Address group) const;
     // Interfaces with a record for group, ascending.
-    std::vector<int> interfaces_of(Ipv4Address group) const;
+    IfSet interfaces_of(Ipv4Address group) const;
     // Sources listed in an INCLUDE record of group on any interface.
     std::set<Ipv4Address> included_sources(Ipv4Address group) const;
     std::vector<Ipv4Address> groups() const;
@@ -66,7 +67,14 @@ class LocalMembership {
     size_t size() const;
 
   private:
-    std::map<Ipv4Address, std::map<int, MembershipRecord>> by_group_;
+    using Records = std::map<int, MembershipRecord>;
+    // The records of group (nullptr: none). The macros ask about one group many times in a row (macros.hpp),
+    // so the last answer is kept; every change to by_group_ forgets it.
+    const Records* records_of(Ipv4Address group) const;
+
+    std::map<Ipv4Address, Records> by_group_;
+    mutable std::optional<Ipv4Address> last_group_;
+    mutable const Records* last_records_ = nullptr;
 };
 
 }  // namespace fanout::pim

@@ -6,16 +6,6 @@
 namespace fanout::pim {
 
 namespace {
-IfSet set_union(const IfSet& a, const IfSet& b) {
-    IfSet out = a;
-    out.insert(b.begin(), b.end());
-    return out;
-}
-IfSet set_minus(const IfSet& a, const IfSet& b) {
-    IfSet out;
-    std::set_difference(a.begin(), a.end(), b.begin(), b.end(), std::inserter(out, out.end()));
-    return out;
-}
 // Interfaces that matter for a group: downstream state or local membership (everything else is empty for
 // every macro below).
 IfSet candidate_interfaces(const MacroInputs& in, Ipv4Address group, const SGKey* sg) {
@@ -206,13 +196,12 @@ IfSet lost_assert_sg_rpt_set(const MacroInputs& in, const SGKey& sg) {
 
 // immediate_olist(*,G) = joins(*,G) (+) pim_include(*,G) (-) lost_assert(*,G)
 IfSet immediate_olist_star_g(const MacroInputs& in, Ipv4Address group) {
-    return set_minus(set_union(joins_star_g(in, group), pim_include_star_g(in, group)),
-                     lost_assert_star_g_set(in, group));
+    return joins_star_g(in, group) + pim_include_star_g(in, group) - lost_assert_star_g_set(in, group);
 }
 
 // immediate_olist(S,G) = joins(S,G) (+) pim_include(S,G) (-) lost_assert(S,G)
 IfSet immediate_olist_sg(const MacroInputs& in, const SGKey& sg) {
-    return set_minus(set_union(joins_sg(in, sg), pim_include_sg(in, sg)), lost_assert_sg_set(in, sg));
+    return joins_sg(in, sg) + pim_include_sg(in, sg) - lost_assert_sg_set(in, sg);
 }
 
 // inherited_olist(S,G,rpt) =
@@ -220,15 +209,15 @@ IfSet immediate_olist_sg(const MacroInputs& in, const SGKey& sg) {
 //    (+) ( pim_include(*,G) (-) pim_exclude(S,G))
 //    (-) ( lost_assert(*,G) (+) lost_assert(S,G,rpt) )
 IfSet inherited_olist_sg_rpt(const MacroInputs& in, const SGKey& sg) {
-    IfSet a = set_minus(joins_star_g(in, sg.group), prunes_sg_rpt(in, sg));
-    IfSet b = set_minus(pim_include_star_g(in, sg.group), pim_exclude_sg(in, sg));
-    IfSet lost = set_union(lost_assert_star_g_set(in, sg.group), lost_assert_sg_rpt_set(in, sg));
-    return set_minus(set_union(a, b), lost);
+    const IfSet a = joins_star_g(in, sg.group) - prunes_sg_rpt(in, sg);
+    const IfSet b = pim_include_star_g(in, sg.group) - pim_exclude_sg(in, sg);
+    const IfSet lost = lost_assert_star_g_set(in, sg.group) + lost_assert_sg_rpt_set(in, sg);
+    return a + b - lost;
 }
 
 // inherited_olist(S,G) = inherited_olist(S,G,rpt) (+) immediate_olist(S,G)
 IfSet inherited_olist_sg(const MacroInputs& in, const SGKey& sg) {
-    return set_union(inherited_olist_sg_rpt(in, sg), immediate_olist_sg(in, sg));
+    return inherited_olist_sg_rpt(in, sg) + immediate_olist_sg(in, sg);
 }
 
 // bool JoinDesired(*,G) {
@@ -327,9 +316,7 @@ std::optional<Ipv4Address> rpf_prime_sg_rpt(const MacroInputs& in, const SGKey& 
 // }
 bool check_switch_to_spt(const MacroInputs& in, const SGKey& sg, bool switch_to_spt_desired) {
     if (!switch_to_spt_desired) return false;
-    IfSet local = set_union(set_minus(pim_include_star_g(in, sg.group), pim_exclude_sg(in, sg)),
-                            pim_include_sg(in, sg));
-    return !local.empty();
+    return !(pim_include_star_g(in, sg.group) - pim_exclude_sg(in, sg) + pim_include_sg(in, sg)).empty();
 }
 
 // void Update_SPTbit(S,G,iif) {
@@ -364,9 +351,9 @@ bool update_sptbit_condition(const MacroInputs& in, const SGKey& sg, int iif) {
 //     (+) joins(S,G)
 namespace {
 IfSet assert_sg_olist(const MacroInputs& in, const SGKey& sg) {
-    IfSet a = set_minus(joins_star_g(in, sg.group), prunes_sg_rpt(in, sg));
-    IfSet b = set_minus(pim_include_star_g(in, sg.group), pim_exclude_sg(in, sg));
-    return set_union(set_minus(set_union(a, b), lost_assert_star_g_set(in, sg.group)), joins_sg(in, sg));
+    const IfSet a = joins_star_g(in, sg.group) - prunes_sg_rpt(in, sg);
+    const IfSet b = pim_include_star_g(in, sg.group) - pim_exclude_sg(in, sg);
+    return a + b - lost_assert_star_g_set(in, sg.group) + joins_sg(in, sg);
 }
 }  // namespace
 

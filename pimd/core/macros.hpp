@@ -4,8 +4,8 @@
 // row by row in tests/unit/pimd/macros_test.cpp. RFC 7761 removed (*,*,RP) state: the (*,*,RP) terms of RFC
 // 4601 are gone from every formula below.
 //
-// Set notation: (+) union, (-) set difference. An "olist" is a set of ifindexes (IfSet). NULL neighbors are
-// std::nullopt.
+// Set notation: (+) union, (-) set difference (IfSet's + and -, left to right as in the RFC). An "olist" is a
+// set of ifindexes (IfSet). NULL neighbors are std::nullopt.
 //
 // Assert state comes from the assert module (engineer B) through AssertQuery; NoAssertState is the "no
 // assert state anywhere" answer used until it is plugged in.
@@ -13,15 +13,13 @@
 
 #include <cstdint>
 #include <optional>
-#include <set>
 
 #include "common/core/ip.hpp"
+#include "pimd/core/if_set.hpp"
 #include "pimd/core/local_membership.hpp"
 #include "pimd/core/tib.hpp"
 
 namespace fanout::pim {
-
-using IfSet = std::set<int>;
 
 // AssertWinner(S,G,I) / AssertWinner(*,G,I): NULL, this router, or another router.
 struct AssertWinner {

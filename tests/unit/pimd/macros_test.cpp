@@ -303,11 +303,13 @@ TEST(LocalMembershipTest, ApplyRecordsAndRemoval) {
     EXPECT_EQ(prev->mode, FilterMode::kExclude);
     EXPECT_EQ(m.included_sources(kG), (std::set<Ipv4Address>{kS}));
     m.apply(MembershipChanged{3, kG, FilterMode::kExclude, {}}, TimePoint{}, changed);
-    EXPECT_EQ(m.interfaces_of(kG), (std::vector<int>{2, 3}));
+    EXPECT_EQ(m.interfaces_of(kG), (IfSet{2, 3}));
     m.apply(MembershipChanged{2, kG, FilterMode::kInclude, {}}, TimePoint{}, changed);  // leave
     EXPECT_TRUE(changed);
-    EXPECT_EQ(m.interfaces_of(kG), (std::vector<int>{3}));
+    EXPECT_EQ(m.interfaces_of(kG), (IfSet{3}));
     EXPECT_EQ(m.remove_interface(3), (std::vector<Ipv4Address>{kG}));
+    EXPECT_TRUE(m.interfaces_of(kG).empty());  // the group lookup just before is not reused
+    EXPECT_EQ(m.find(3, kG), nullptr);
     EXPECT_EQ(m.size(), 0u);
     EXPECT_TRUE(m.groups().empty());
 }

@@ -129,28 +129,38 @@ bool SGRptEntry::idle() const {
     return false;
 }
 
+template <typename Map, typename Key, typename Value>
+Value* Tib::find_memo(Map& m, LastLookup<Key, Value>& memo, const Key& k) {
+    if (memo.key && *memo.key == k) return memo.value;
+    memo.key = k;
+    memo.value = find_in(m, k);
+    return memo.value;
+}
+
+// The const lookups share the memo (it is a cache: the map itself is not modified).
 StarGEntry* Tib::find(StarGKey k) {
-    return find_in(star_g_, k.group);
+    return find_memo(star_g_, last_star_g_, k.group);
 }
 const StarGEntry* Tib::find(StarGKey k) const {
-    return find_in(star_g_, k.group);
+    return const_cast<Tib*>(this)->find(k);
 }
 SGEntry* Tib::find(const SGKey& k) {
-    return find_in(sg_, k);
+    return find_memo(sg_, last_sg_, k);
 }
 const SGEntry* Tib::find(const SGKey& k) const {
-    return find_in(sg_, k);
+    return const_cast<Tib*>(this)->find(k);
 }
 SGRptEntry* Tib::find_rpt(const SGKey& k) {
-    return find_in(sg_rpt_, k);
+    return find_memo(sg_rpt_, last_sg_rpt_, k);
 }
 const SGRptEntry* Tib::find_rpt(const SGKey& k) const {
-    return find_in(sg_rpt_, k);
+    return const_cast<Tib*>(this)->find_rpt(k);
 }
 
 StarGEntry& Tib::get_or_create(StarGKey k, TimePoint now) {
     auto [it, fresh] = star_g_.try_emplace(k.group);
     if (fresh) {
+        last_star_g_.forget();
         it->second.group = k.group;
         it->second.created = now;
         it->second.upstream_since = now;
@@ -161,6 +171,7 @@ StarGEntry& Tib::get_or_create(StarGKey k, TimePoint now) {
 SGEntry& Tib::get_or_create(const SGKey& k, TimePoint now) {
     auto [it, fresh] = sg_.try_emplace(k);
     if (fresh) {
+        last_sg_.forget();
         it->second.key = k;
         it->second.created = now;
         it->second.upstream_since = now;
@@ -172,6 +183,7 @@ SGEntry& Tib::get_or_create(const SGKey& k, TimePoint now) {
 SGRptEntry& Tib::get_or_create_rpt(const SGKey& k, TimePoint now) {
     auto [it, fresh] = sg_rpt_.try_emplace(k);
     if (fresh) {
+        last_sg_rpt_.forget();
         it->second.key = k;
         it->second.created = now;
         index_add(k);
@@ -209,6 +221,7 @@ bool Tib::collect(StarGKey k) {
     auto it = star_g_.find(k.group);
     if (it == star_g_.end() || !it->second.idle()) return false;
     star_g_.erase(it);
+    last_star_g_.forget();
     return true;
 }
 
@@ -216,6 +229,7 @@ bool Tib::collect(const SGKey& k) {
     auto it = sg_.find(k);
     if (it == sg_.end() || !it->second.idle()) return false;
     sg_.erase(it);
+    last_sg_.forget();
     index_remove(k);
     return true;
 }
@@ -224,6 +238,7 @@ bool Tib::collect_rpt(const SGKey& k) {
     auto it = sg_rpt_.find(k);
     if (it == sg_rpt_.end() || !it->second.idle()) return false;
     sg_rpt_.erase(it);
+    last_sg_rpt_.forget();
     index_remove(k);
     return true;
 }

@@ -63,6 +63,34 @@ TEST(Tib, NewEntriesAreIdleAndCollected) {
     EXPECT_TRUE(tib.groups_of(kS1).empty());
 }
 
+// Lookups remember their last answer (tib.hpp): an entry created or collected after a lookup is seen by the
+// next one, for each of the three kinds, through the const and the mutable lookups alike.
+TEST(Tib, LookupsSeeEntriesCreatedAndCollectedAfterThem) {
+    ManualTimerService t;
+    Tib tib;
+    const Tib& view = tib;
+    const SGKey sg{kS1, kG1};
+    EXPECT_EQ(view.find(sg), nullptr);
+    EXPECT_EQ(view.find_rpt(sg), nullptr);
+    EXPECT_EQ(view.find(StarGKey{kG1}), nullptr);
+    auto& e = tib.get_or_create(sg, t.now());
+    auto& rpt = tib.get_or_create_rpt(sg, t.now());
+    auto& star = tib.get_or_create(StarGKey{kG1}, t.now());
+    EXPECT_EQ(view.find(sg), &e);
+    EXPECT_EQ(view.find_rpt(sg), &rpt);
+    EXPECT_EQ(view.find(StarGKey{kG1}), &star);
+    EXPECT_EQ(tib.find(SGKey{kS2, kG1}), nullptr);  // another key in between
+    EXPECT_EQ(tib.find(sg), &e);
+    EXPECT_TRUE(tib.collect(sg));
+    EXPECT_TRUE(tib.collect_rpt(sg));
+    EXPECT_TRUE(tib.collect(StarGKey{kG1}));
+    EXPECT_EQ(view.find(sg), nullptr);
+    EXPECT_EQ(view.find_rpt(sg), nullptr);
+    EXPECT_EQ(view.find(StarGKey{kG1}), nullptr);
+    auto* again = &tib.get_or_create(sg, t.now());
+    EXPECT_EQ(view.find(sg), again);
+}
+
 TEST(Tib, DownstreamJoinKeepsStarGUntilItsTimerStateGoes) {
     ManualTimerService t;
     Tib tib;

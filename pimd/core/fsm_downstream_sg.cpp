@@ -34,7 +34,7 @@ void SparseMode::ds_sg(const SGKey& sg, int ifindex, DsEvent ev, uint16_t holdti
         if (!e) return;
     }
     auto [it, fresh] = e->downstream.try_emplace(ifindex);
-    ds_transition(it->second, sg.to_string(), sg.group, &sg, ifindex, ev, holdtime_s);
+    ds_transition(it->second, sg, sg.group, &sg, ifindex, ev, holdtime_s);
     if (std::holds_alternative<DsNoInfo>(it->second)) e->downstream.erase(it);
     if (ev == DsEvent::kPrunePendingTimerExpires || ev == DsEvent::kExpiryTimerExpires)
         recompute_group(sg.group);

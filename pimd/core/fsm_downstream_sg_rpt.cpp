@@ -123,9 +123,9 @@ void SparseMode::ds_sg_rpt(const SGKey& sg, int ifindex, RptEvent ev, uint16_t h
                 st = RptNoInfo{};
             break;
     }
-    if (!listed) unexpected("downstream(S,G,rpt)", sg.to_string(), ifindex, to_string(from), to_string(ev));
+    if (!listed) unexpected("downstream(S,G,rpt)", sg, ifindex, to_string(from), to_string(ev));
     if (state_of(st) != from)
-        transition("downstream(S,G,rpt)", sg.to_string(), ifindex, to_string(from), to_string(state_of(st)),
+        transition("downstream(S,G,rpt)", sg, ifindex, to_string(from), to_string(state_of(st)),
                    to_string(ev));
     if (std::holds_alternative<RptNoInfo>(st)) e->downstream.erase(it);
 }

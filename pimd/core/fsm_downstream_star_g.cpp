@@ -72,8 +72,8 @@ void SparseMode::send_prune_echo(int ifindex, Ipv4Address group, const packet::E
     tx_.add_prune(ifindex, pif->primary_address(), group, s);
 }
 
-void SparseMode::ds_transition(DownstreamJP& st, const std::string& what, Ipv4Address group, const SGKey* sg,
-                               int ifindex, DsEvent ev, uint16_t holdtime_s) {
+void SparseMode::ds_transition(DownstreamJP& st, FsmKey what, Ipv4Address group, const SGKey* sg, int ifindex,
+                               DsEvent ev, uint16_t holdtime_s) {
     const char* machine = sg ? "downstream(S,G)" : "downstream(*,G)";
     const auto from = state_of(st);
     auto on_expiry = [this, group, sg_copy = sg ? *sg : SGKey{}, is_sg = sg != nullptr, ifindex] {
@@ -138,7 +138,7 @@ void SparseMode::ds_star_g(Ipv4Address group, int ifindex, DsEvent ev, uint16_t 
         e = &tib_.get_or_create(StarGKey{group}, now());
     }
     auto [it, fresh] = e->downstream.try_emplace(ifindex);
-    ds_transition(it->second, StarGKey{group}.to_string(), group, nullptr, ifindex, ev, holdtime_s);
+    ds_transition(it->second, StarGKey{group}, group, nullptr, ifindex, ev, holdtime_s);
     if (std::holds_alternative<DsNoInfo>(it->second)) e->downstream.erase(it);
     if (ev == DsEvent::kPrunePendingTimerExpires || ev == DsEvent::kExpiryTimerExpires)
         recompute_group(group);

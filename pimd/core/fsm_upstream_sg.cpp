@@ -33,7 +33,7 @@ namespace fanout::pim {
 void SparseMode::sg_join_timer_expired(const SGKey& sg) {
     SGEntry* e = tib_.find(sg);
     if (!e || !std::holds_alternative<UpJoined>(e->upstream)) {
-        unexpected("upstream(S,G)", sg.to_string(), 0, "NotJoined", "JoinTimerExpires");
+        unexpected("upstream(S,G)", sg, 0, "NotJoined", "JoinTimerExpires");
         return;
     }
     if (!e->rpf.neighbor.is_unspecified())
@@ -49,7 +49,7 @@ void SparseMode::update_upstream_sg(const SGKey& sg) {
     auto in = macro_inputs();
     const bool want = join_desired_sg(in, sg);
     UpstreamTarget target{rpf_interface(sg.source), rpf_prime_sg(in, sg).value_or(Ipv4Address{})};
-    const std::string key = sg.to_string();
+    const FsmKey key = sg;
     auto rearm = [this, sg] {
         return join_timer(core_.config().join_prune_interval, [this, sg] { sg_join_timer_expired(sg); });
     };

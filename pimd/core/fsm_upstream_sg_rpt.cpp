@@ -50,7 +50,7 @@ bool SparseMode::rpt_prune_in_join(const SGKey& sg) {
 void SparseMode::sg_rpt_override_expired(const SGKey& sg) {
     SGRptEntry* e = tib_.find_rpt(sg);
     if (!e || !std::holds_alternative<RptUpNotPruned>(e->upstream)) {
-        unexpected("upstream(S,G,rpt)", sg.to_string(), 0, e ? to_string(state_of(e->upstream)) : "none",
+        unexpected("upstream(S,G,rpt)", sg, 0, e ? to_string(state_of(e->upstream)) : "none",
                    "OverrideTimerExpires");
         return;
     }
@@ -69,7 +69,7 @@ void SparseMode::update_upstream_sg_rpt(const SGKey& sg) {
     SGRptEntry* e = tib_.find_rpt(sg);
     const UpstreamRptState st =
         e ? state_of(e->upstream) : (rjd ? UpstreamRptState::kNotPruned : UpstreamRptState::kRptNotJoined);
-    const std::string key = sg.to_string();
+    const FsmKey key = sg;
     if (!rjd) {
         if (e && st != UpstreamRptState::kRptNotJoined) {
             e->upstream = RptUpNotJoined{};

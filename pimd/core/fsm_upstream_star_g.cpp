@@ -75,7 +75,7 @@ void SparseMode::send_star_g_join(StarGEntry& e) {
 void SparseMode::star_g_join_timer_expired(Ipv4Address group) {
     StarGEntry* e = tib_.find(StarGKey{group});
     if (!e || !std::holds_alternative<UpJoined>(e->upstream)) {
-        unexpected("upstream(*,G)", StarGKey{group}.to_string(), 0, "NotJoined", "JoinTimerExpires");
+        unexpected("upstream(*,G)", StarGKey{group}, 0, "NotJoined", "JoinTimerExpires");
         return;
     }
     send_star_g_join(*e);
@@ -92,7 +92,7 @@ void SparseMode::update_upstream_star_g(Ipv4Address group) {
     const Ipv4Address new_rp = rp(group).value_or(Ipv4Address{});
     UpstreamTarget target{new_rp.is_unspecified() ? 0 : rpf_interface(new_rp),
                           rpf_prime_star_g(in, group).value_or(Ipv4Address{})};
-    const std::string key = StarGKey{group}.to_string();
+    const FsmKey key = StarGKey{group};
     auto rearm = [this, group] {
         return join_timer(core_.config().join_prune_interval,
                           [this, group] { star_g_join_timer_expired(group); });

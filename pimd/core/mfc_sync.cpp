@@ -74,16 +74,27 @@ bool MfcSync::reconcile(const SGKey& key) {
     return true;
 }
 
+void MfcSync::expedite(std::span<const SGKey> keys) {
+    for (auto it = keys.rbegin(); it != keys.rend(); ++it)
+        if (dirty_.count(*it)) expedited_.push_front(*it);
+}
+
 size_t MfcSync::flush(size_t budget) {
     size_t calls = 0;
-    while (!dirty_queue_.empty() && calls < budget) {
-        SGKey key = dirty_queue_.front();
-        dirty_queue_.pop_front();
-        dirty_.erase(key);
+    while (calls < budget && !dirty_.empty()) {
+        auto& queue = expedited_.empty() ? dirty_queue_ : expedited_;
+        SGKey key = queue.front();
+        queue.pop_front();
+        if (dirty_.erase(key) == 0) continue;  // reconciled earlier through the other queue
         if (reconcile(key)) ++calls;
     }
-    if (!dirty_queue_.empty()) ++counters_.deferred;
-    return dirty_queue_.size();
+    if (dirty_.empty()) {
+        dirty_queue_.clear();
+        expedited_.clear();
+    } else {
+        ++counters_.deferred;
+    }
+    return dirty_.size();
 }
 
 const MfcEntry* MfcSync::desired(const SGKey& key) const {

@@ -18,11 +18,18 @@
 //  - clear_installed([G]): the operator's `clear ip mroute [G]`: every installed entry (of G) is deleted from
 //    the kernel at once (its packet counters go with it) and the desired ones are installed again on the next
 //    flush.
+//  - expedite(keys): these dirty keys are reconciled before all others, in the order given (ahead of keys
+//    expedited earlier). The kernel keeps its unresolved (S,G) (those waiting for an answer to a NOCACHE
+//    upcall) in a list that it walks from the newest entry for every MRT_ADD_MFC and for every packet of an
+//    unknown (S,G) (shared/LINUX-MROUTE.md): answering the newest upcalls first finds each entry near the
+//    head of that list instead of behind every entry that arrived after it, which keeps a burst of new
+//    sources linear instead of quadratic.
 #pragma once
 
 #include <cstdint>
 #include <deque>
 #include <optional>
+#include <span>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -58,9 +65,13 @@ class MfcSync {
     // flushes. Returns the number of entries deleted.
     size_t clear_installed(std::optional<Ipv4Address> group);
 
+    // Reconciles these keys (those that are dirty) first, in this order, before keys expedited earlier (see
+    // the top comment).
+    void expedite(std::span<const SGKey> keys);
+
     // Emits at most `budget` kernel calls; returns the number of keys still to reconcile (0: in sync).
     size_t flush(size_t budget);
-    size_t pending() const { return dirty_queue_.size(); }
+    size_t pending() const { return dirty_.size(); }
 
     const MfcEntry* desired(const SGKey& key) const;
     const MfcEntry* installed(const SGKey& key) const;
@@ -77,6 +88,7 @@ class MfcSync {
     std::unordered_map<SGKey, MfcEntry> desired_;
     std::unordered_map<SGKey, MfcEntry> installed_;
     std::deque<SGKey> dirty_queue_;
+    std::deque<SGKey> expedited_;  // drained before dirty_queue_; a key may be in both (dirty_ decides)
     std::unordered_set<SGKey> dirty_;
     MfcSyncCounters counters_;
 };

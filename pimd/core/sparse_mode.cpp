@@ -108,7 +108,7 @@ void SparseMode::on_assert_a6(const SGKey& sg, int ifindex) {
     if (!std::holds_alternative<UpJoined>(e->upstream)) return;
     e->spt_bit = true;
     ++counters_.spt_switches;
-    transition("SPTbit", sg.to_string(), ifindex, "FALSE", "TRUE", "assert A6");
+    transition("SPTbit", sg, ifindex, "FALSE", "TRUE", "assert A6");
     assert_changed(sg.group);
 }
 
@@ -426,18 +426,18 @@ void SparseMode::flush_mfc_now() {
     if (mfc_.flush(kMfcFlushBudget) > 0) finish_deferred();
 }
 
-void SparseMode::transition(const char* machine, const std::string& key, int ifindex, std::string_view from,
+void SparseMode::transition(const char* machine, FsmKey key, int ifindex, std::string_view from,
                             std::string_view to, std::string_view event) {
     ++counters_.transitions;
-    FANOUT_LOG_DEBUG(LogCategory::kFsm, "pim: {} {} if {}: {} -> {} on {}", machine, key, ifindex, from, to,
-                     event);
+    FANOUT_LOG_DEBUG(LogCategory::kFsm, "pim: {} {} if {}: {} -> {} on {}", machine, key.to_string(), ifindex,
+                     from, to, event);
 }
 
-void SparseMode::unexpected(const char* machine, const std::string& key, int ifindex, std::string_view state,
+void SparseMode::unexpected(const char* machine, FsmKey key, int ifindex, std::string_view state,
                             std::string_view event) {
     ++counters_.unexpected_events;
-    FANOUT_LOG_DEBUG(LogCategory::kFsm, "pim: {} {} if {}: unexpected {} in {}", machine, key, ifindex, event,
-                     state);
+    FANOUT_LOG_DEBUG(LogCategory::kFsm, "pim: {} {} if {}: unexpected {} in {}", machine, key.to_string(),
+                     ifindex, event, state);
 }
 
 }  // namespace fanout::pim

@@ -96,6 +96,16 @@ struct KernelFlow {
 RegisterDrConfig register_dr_config(const PimConfig& c);
 RegisterRpConfig register_rp_config(const PimConfig& c);
 
+// What a state machine line in the debug log is about: (S,G) or (*,G), formatted only when the line is
+// written (the machines run for every re-evaluated entry; the log is usually off).
+struct FsmKey {
+    FsmKey(const SGKey& k) : sg(k) {}  // NOLINT(google-explicit-constructor): call sites pass the key itself
+    FsmKey(StarGKey k) : sg{Ipv4Address{}, k.group}, star_g(true) {}  // NOLINT(google-explicit-constructor)
+    std::string to_string() const { return star_g ? StarGKey{sg.group}.to_string() : sg.to_string(); }
+    SGKey sg;
+    bool star_g = false;
+};
+
 class SparseMode final : public PimObserver,
                          private RouterView,
                          private AssertMacros,
@@ -214,8 +224,8 @@ class SparseMode final : public PimObserver,
     void ds_sg(const SGKey& sg, int ifindex, DsEvent ev, uint16_t holdtime_s);
     void ds_sg_rpt(const SGKey& sg, int ifindex, RptEvent ev, uint16_t holdtime_s);
     // The shared (*,G)/(S,G) table (they are identical): returns the new state's name for the log.
-    void ds_transition(DownstreamJP& st, const std::string& what, Ipv4Address group, const SGKey* sg,
-                       int ifindex, DsEvent ev, uint16_t holdtime_s);
+    void ds_transition(DownstreamJP& st, FsmKey what, Ipv4Address group, const SGKey* sg, int ifindex,
+                       DsEvent ev, uint16_t holdtime_s);
     TimerHandle expiry_timer(uint16_t holdtime_s, TimerService::Callback cb);
     Duration prune_pending_value(int ifindex) const;
     void send_prune_echo(int ifindex, Ipv4Address group, const packet::EncodedSource& s);
@@ -255,8 +265,8 @@ class SparseMode final : public PimObserver,
     void restart_keepalive(SGEntry& e, Duration period);
     void schedule_sampling();
     void keepalive_expired(const SGKey& sg);
-    // NOCACHE (4.2, 4.2.1) in two halves: the flow and KeepaliveTimer, then (after the group was
-    // re-evaluated) Update_SPTbit for data that arrived on RPF_interface(S).
+    // NOCACHE (4.2, 4.2.1) in two halves: the flow, KeepaliveTimer and Update_SPTbit, then (after the (S,G)
+    // was re-evaluated) Update_SPTbit once more for data that arrived on RPF_interface(S).
     struct PendingNoCache {
         SGKey sg;
         int arrival = 0;
@@ -289,9 +299,9 @@ class SparseMode final : public PimObserver,
     void collect_group(Ipv4Address group);
     void finish();           // end of an input: send queued J/Ps, program the kernel
     void finish_deferred();  // end of a timer callback: same, at the end of this instant
-    void transition(const char* machine, const std::string& key, int ifindex, std::string_view from,
-                    std::string_view to, std::string_view event);
-    void unexpected(const char* machine, const std::string& key, int ifindex, std::string_view state,
+    void transition(const char* machine, FsmKey key, int ifindex, std::string_view from, std::string_view to,
+                    std::string_view event);
+    void unexpected(const char* machine, FsmKey key, int ifindex, std::string_view state,
                     std::string_view event);
     bool is_ssm(Ipv4Address group) const override { return rp_set_.is_ssm(group); }
     uint16_t holdtime() const;

@@ -227,7 +227,7 @@ void SparseMode::update_sptbit(const SGKey& sg, int iif) {
     if (!update_sptbit_condition(macro_inputs(), sg, iif)) return;
     e->spt_bit = true;
     ++counters_.spt_switches;
-    transition("SPTbit", sg.to_string(), iif, "FALSE", "TRUE", "Update_SPTbit");
+    transition("SPTbit", sg, iif, "FALSE", "TRUE", "Update_SPTbit");
 }
 
 std::optional<SparseMode::PendingNoCache> SparseMode::nocache_begin(const KernelUpcall& ev) {
@@ -250,14 +250,15 @@ std::optional<SparseMode::PendingNoCache> SparseMode::nocache_begin(const Kernel
                                    core_.config().spt_threshold.mode == SptThresholdMode::kImmediate)) {
         if (SGEntry* e = sg_entry(sg)) restart_keepalive(*e);  // 4.2.1 CheckSwitchToSpt
     }
+    if (on_spt_path) update_sptbit(sg, arrival);  // 4.2: Update_SPTbit before the forwarding decision
     return PendingNoCache{sg, arrival, on_spt_path};
 }
 
-// After the group's re-evaluation: data on RPF_interface(S) may set the SPTbit (4.2.2); true when the group
-// must be re-evaluated again (the SPTbit is set).
+// After the (S,G)'s re-evaluation: if its state changed what Update_SPTbit (4.2.2) sees, data on
+// RPF_interface(S) may set the SPTbit now; true when it did (the (S,G) is re-evaluated again).
 bool SparseMode::nocache_sptbit(const PendingNoCache& p) {
     SGEntry* e = tib_.find(p.sg);
-    if (!e || !p.on_spt_path) return false;
+    if (!e || !p.on_spt_path || e->spt_bit) return false;
     update_sptbit(p.sg, p.arrival);
     return e->spt_bit;
 }
@@ -266,11 +267,12 @@ void SparseMode::nocache(const KernelUpcall& ev) {
     nocache_batch(std::span<const KernelUpcall>(&ev, 1));
 }
 
-// NOCACHE upcalls (one, or consecutive ones of one socket read): each flow is noted (nocache_begin), then the
-// new (S,G) are re-evaluated, then the SPTbits, then once more the (S,G) whose SPTbit was set, and the kernel
-// entries go out together (finish). A new flow changes nothing group-wide (recompute_sources), so a burst of
-// new sources costs O(new sources) instead of O(sources of the group) per upcall, and the kernel's unresolved
-// entries are resolved within the same turn.
+// NOCACHE upcalls (one, or consecutive ones of one socket read): each flow is noted with its KeepaliveTimer
+// and SPTbit (nocache_begin, the order of 4.2's "on receipt of data"), then the new (S,G) are re-evaluated
+// (once more those whose SPTbit only that re-evaluation set), and the kernel entries go out together
+// (finish). A new flow changes nothing group-wide (recompute_sources), so a burst of new sources costs O(new
+// sources) instead of O(sources of the group) per upcall, and the kernel's unresolved entries are resolved
+// within the same turn, newest first.
 void SparseMode::nocache_batch(std::span<const KernelUpcall> run) {
     std::vector<PendingNoCache> pending;
     pending.reserve(run.size());
@@ -286,6 +288,12 @@ void SparseMode::nocache_batch(std::span<const KernelUpcall> run) {
     for (const auto& p : pending)
         if (nocache_sptbit(p)) again[p.sg.group].insert(p.sg.source);
     recompute_sources(again);
+    // Newest first: the kernel finds the newest unresolved entry at the head of its list (mfc_sync.hpp).
+    std::vector<SGKey> newest_first;
+    newest_first.reserve(pending.size());
+    for (auto it = pending.rbegin(); it != pending.rend(); ++it)
+        newest_first.push_back(it->sg);
+    mfc_.expedite(newest_first);
     finish();
 }
 

@@ -58,6 +58,40 @@ TEST(MfcSync, InstallsOnlyDifferences) {
     EXPECT_TRUE(rec.dels.empty());
 }
 
+std::vector<uint32_t> sources_of(const std::vector<MfcEntry>& sets) {
+    std::vector<uint32_t> out;
+    for (const auto& e : sets)
+        out.push_back(e.source.value());
+    return out;
+}
+
+// Answers to NOCACHE upcalls go out newest first (the kernel's unresolved list starts with the newest entry),
+// ahead of other dirty keys and of keys expedited by an earlier batch; the budget still holds, and a key is
+// programmed once even when it is in both queues.
+TEST(MfcSync, ExpeditedKeysGoFirstNewestBatchFirst) {
+    MfcRecorder rec;
+    MfcSync sync(rec);
+    for (uint32_t s = 1; s <= 6; ++s)
+        sync.set_desired(entry(s, kG, 0, {1}));
+    const std::vector<SGKey> first{{Ipv4Address(4u), Ipv4Address(kG)}, {Ipv4Address(3u), Ipv4Address(kG)}};
+    sync.expedite(first);
+    const std::vector<SGKey> second{{Ipv4Address(6u), Ipv4Address(kG)},
+                                    {Ipv4Address(5u), Ipv4Address(kG)},
+                                    {Ipv4Address(99u), Ipv4Address(kG)}};  // 99: not dirty, ignored
+    sync.expedite(second);
+    EXPECT_EQ(sync.flush(3), 3u);
+    EXPECT_EQ(sources_of(rec.sets), (std::vector<uint32_t>{6, 5, 4}));
+    EXPECT_EQ(sync.flush(10), 0u);
+    EXPECT_EQ(sources_of(rec.sets), (std::vector<uint32_t>{6, 5, 4, 3, 1, 2}));
+    EXPECT_EQ(sync.counters().adds, 6u);
+    EXPECT_EQ(sync.pending(), 0u);
+    // Dirty again after being programmed through the expedited queue: programmed again, once.
+    sync.set_desired(entry(6, kG, 0, {1, 2}));
+    EXPECT_EQ(sync.flush(10), 0u);
+    EXPECT_EQ(sources_of(rec.sets).size(), 7u);
+    EXPECT_EQ(sync.counters().updates, 1u);
+}
+
 TEST(MfcSync, TtlThresholdChangeIsAnUpdate) {
     MfcRecorder rec;
     MfcSync sync(rec);

@@ -98,6 +98,13 @@ def proc_status(pid: int) -> dict:
     return out
 
 
+def cpu_seconds(pid: int) -> tuple[float, float]:
+    """User and system CPU seconds the process has used (/proc/PID/stat utime, stime)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    tick = os.sysconf("SC_CLK_TCK")
+    return int(fields[11]) / tick, int(fields[12]) / tick
+
+
 def raw_drops(node) -> int:
     """Sum of the drops column of IGMP raw sockets (protocol 2) in the node: upcalls the kernel could not queue."""
     text = node.run("cat", "/proc/net/raw").stdout.splitlines()[1:]
@@ -163,7 +170,7 @@ def run_burst(topo, daemons, profile_dir: str | None = None) -> dict:
                  BURST_GROUPS, "--duration", 25, "--idle", 3, "--ready-file", ready, name="burst-recv")
     poll(ready.exists, timeout=10, what="burst receiver joined")
     wait_joined(topo, [f"239.2.0.{i}" for i in range(BURST_GROUPS)])
-    before = {r.name: (pim_stats(r)["upcalls"], raw_drops(r)) for r in topo.routers}
+    before = {r.name: (pim_stats(r)["upcalls"], raw_drops(r), cpu_seconds(daemons[r.name].pid)) for r in topo.routers}
     watches = {r.name: agent(r, "mfcwatch", "--expect", n, "--timeout", 20, name=f"mfcwatch-{r.name}")
                for r in topo.routers}
     profilers = start_profile(daemons, profile_dir)
@@ -176,6 +183,7 @@ def run_burst(topo, daemons, profile_dir: str | None = None) -> dict:
     for r in topo.routers:
         w = result_of(watches[r.name], 30)
         up, drops = pim_stats(r)["upcalls"], raw_drops(r)
+        user, system = cpu_seconds(daemons[r.name].pid)
         out[r.name] = {
             "installed": w["count"],
             "all_installed_s": None if w["all_installed"] is None else round(w["all_installed"] - tx["first_send"], 3),
@@ -184,6 +192,8 @@ def run_burst(topo, daemons, profile_dir: str | None = None) -> dict:
             "nocache": up["nocache"] - before[r.name][0]["nocache"],
             "overruns": up["overruns"] - before[r.name][0]["overruns"],
             "raw_socket_drops": drops - before[r.name][1],
+            "cpu_user_s": round(user - before[r.name][2][0], 2),
+            "cpu_system_s": round(system - before[r.name][2][1], 2),
             **proc_status(daemons[r.name].pid)}
     stop_profile(profilers)
     rx = result_of(recv, 40)
@@ -248,6 +258,9 @@ def table(results: dict) -> str:
                      f"{max(b['r1']['overruns'], b['r1']['raw_socket_drops'])}/"
                      f"{max(b['r2']['overruns'], b['r2']['raw_socket_drops'])}", "52-65k"))
         rows.append(("10k new (S,G): NOCACHE upcalls handled r1/r2", f"{b['r1']['nocache']}/{b['r2']['nocache']}", ""))
+        rows.append(("10k new (S,G): pimd CPU s user+system r1; r2 (system: mostly MRT_ADD_MFC)",
+                     f"{b['r1']['cpu_user_s']}+{b['r1']['cpu_system_s']}; {b['r2']['cpu_user_s']}+{b['r2']['cpu_system_s']}",
+                     ""))
         rows.append(("10k new (S,G): pimd VmRSS / VmHWM MB r1; r2",
                      f"{b['r1']['VmRSS']}/{b['r1']['VmHWM']}; {b['r2']['VmRSS']}/{b['r2']['VmHWM']}", "~650"))
         rows.append(("10k new (S,G): sender round time (s, 10k datagrams)", str(b["round_s"]), "floor 0.5"))

@@ -24,13 +24,15 @@ failures=()
 
 # Each step line shows the wall time so far and the CPU seconds its finished child processes used (user + sys,
 # from `times`), which does not depend on what else the machine is running.
+# `times` must run in this shell, not in a $(...) subshell (which has no finished children of its own): cpu_now
+# sets $cpu.
 cpu_file=$(mktemp)
-cpu_seconds() {
+cpu_now() {
   times >"$cpu_file"
-  awk 'NR == 2 { t = 0; for (i = 1; i <= 2; i++) { split($i, p, /[ms]/); t += p[1] * 60 + p[2] } printf "%d", t }' \
-    "$cpu_file"
+  cpu=$(awk 'NR == 2 { t = 0; for (i = 1; i <= 2; i++) { split($i, p, /[ms]/); t += p[1] * 60 + p[2] } printf "%d", t }' \
+    "$cpu_file")
 }
-step() { echo; echo "=== $* (at ${SECONDS}s, $(cpu_seconds) CPU-s)"; }
+step() { cpu_now; echo; echo "=== $* (at ${SECONDS}s, ${cpu} CPU-s)"; }
 ok() { passed=$((passed + ${2:-1})); echo "--- ok: $1"; }
 bad() { failed=$((failed + ${2:-1})); failures+=("$1"); echo "--- FAILED: $1"; }
 
@@ -119,10 +121,12 @@ background_ok() {
 step "release build (g++, -Werror)"
 release_ok=0
 release_start=$SECONDS
-release_cpu=$(cpu_seconds)
+cpu_now
+release_cpu=$cpu
 if cmake -S . -B "$BUILD/release" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo $UNITY >/dev/null &&
    cmake --build "$BUILD/release" -j "$JOBS"; then
-  echo "release tree built by $((SECONDS - release_start)) s, $(( $(cpu_seconds) - release_cpu )) CPU-s"
+  cpu_now
+  echo "release tree built in $((SECONDS - release_start)) s ($((cpu - release_cpu)) CPU-s)"
   ok "release build"
   release_ok=1
   start_background_builds
@@ -180,7 +184,8 @@ if [ ${#failures[@]} -gt 0 ]; then
   echo "Failures:"
   printf '  %s\n' "${failures[@]}"
 fi
-echo "(whole run: ${SECONDS}s, $(cpu_seconds) CPU-s)"
+cpu_now
+echo "(whole run: ${SECONDS}s, ${cpu} CPU-s)"
 rm -f "$cpu_file"
 echo "fanout: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

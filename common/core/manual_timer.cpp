@@ -29,6 +29,19 @@ size_t ManualTimerService::advance_to(TimePoint t) {
     return fired;
 }
 
+size_t ManualTimerService::run_turn() {
+    const TimerId first_new = next_id_;
+    size_t fired = 0;
+    while (!queue_.empty() && queue_.begin()->first.first <= now_ &&
+           queue_.begin()->first.second < first_new) {
+        auto node = queue_.extract(queue_.begin());
+        index_.erase(node.key().second);
+        node.mapped()();
+        ++fired;
+    }
+    return fired;
+}
+
 bool ManualTimerService::next_deadline(TimePoint& out) const {
     if (queue_.empty()) return false;
     out = queue_.begin()->first.first;

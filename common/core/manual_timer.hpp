@@ -27,6 +27,9 @@ class ManualTimerService final : public TimerService {
     size_t advance_to(TimePoint t);
     // Fires timers already due at now().
     size_t run_due() { return advance_to(now_); }
+    // One turn of an event loop: fires the timers due at now() that were scheduled before this call; one that
+    // a callback schedules for now() waits for the next turn (as a zero-delay libevent timer does).
+    size_t run_turn();
     // The next deadline, if any timer is pending.
     bool next_deadline(TimePoint& out) const;
 

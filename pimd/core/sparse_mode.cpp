@@ -231,19 +231,40 @@ void SparseMode::on_dr_changed(const PimInterface&, Ipv4Address, Ipv4Address) {
 // ---- re-evaluation ----
 
 void SparseMode::recompute_all() {
-    std::set<Ipv4Address> groups;
     for (auto g : tib_.groups())
-        groups.insert(g);
+        recompute_pending_.insert(g);
     for (auto g : members_.groups())
-        groups.insert(g);
+        recompute_pending_.insert(g);
     for (const auto& [g, sources] : flows_by_group_)
-        groups.insert(g);
+        recompute_pending_.insert(g);
+    recompute_pending();
+}
+
+// Large changes are spread across loop turns (ARCHITECTURE.md): groups are re-evaluated in address order
+// until kRecomputeBudget is used, and a zero-delay timer continues after the event loop has served what
+// arrived meanwhile. Each turn starts where the last one stopped (wrapping around), so a change that comes
+// again before the sweep ends does not starve the higher groups. A group re-evaluated by another input in
+// between is simply re-evaluated again; the assert sweep runs once the last group is done.
+void SparseMode::recompute_pending() {
     ++busy_;
-    for (auto g : groups)
-        recompute_group(g);
-    assert_.reevaluate_all();
+    size_t work = 0;
+    while (!recompute_pending_.empty() && work < kRecomputeBudget) {
+        auto it = recompute_pending_.lower_bound(recompute_cursor_);
+        if (it == recompute_pending_.end()) it = recompute_pending_.begin();
+        const Ipv4Address g = *it;
+        recompute_pending_.erase(it);
+        recompute_cursor_ = g;
+        work += 1 + tib_.source_count(g) + flow_sources(g).size();
+        recompute_group_once(g);
+    }
+    if (recompute_pending_.empty()) assert_.reevaluate_all();
     --busy_;
     drain_assert_changes();
+    if (!recompute_pending_.empty() && !recompute_timer_.armed())
+        recompute_timer_ = TimerHandle(core_.timers(), Duration::zero(), [this] {
+            recompute_pending();
+            finish();
+        });
 }
 
 void SparseMode::sync_tracking(Ipv4Address group) {

@@ -70,6 +70,10 @@ struct RouteChanged {
 inline constexpr Duration kNegativeEntryLifetime = std::chrono::seconds(30);
 // MfcSync budget per input; the rest is flushed on later timer turns.
 inline constexpr size_t kMfcFlushBudget = 1000;
+// Work of one turn of a full re-evaluation (a neighbor, the DR, an interface or the config changed), counted
+// in groups plus their (S,G) entries and kernel flows: beyond it the remaining groups are re-evaluated on
+// later loop turns, so hellos, Join/Prunes and upcalls are served in between (about 10-20 ms of work).
+inline constexpr size_t kRecomputeBudget = 2000;
 
 struct SparseModeCounters {
     uint64_t jp_rx = 0;              // Join/Prune messages processed
@@ -286,7 +290,9 @@ class SparseMode final : public PimObserver,
     void recompute_group(Ipv4Address group);
     void recompute_group_once(Ipv4Address group);
     void recompute_groups(const std::set<Ipv4Address>& groups);
+    // Every group with state is re-evaluated: up to kRecomputeBudget now, the rest on later turns.
     void recompute_all();
+    void recompute_pending();
     // Find or create an entry within PimConfig::max_sg_entries (nullptr, counted, when the table is full).
     SGEntry* sg_entry(const SGKey& sg);
     SGRptEntry* sg_rpt_entry(const SGKey& sg);
@@ -330,6 +336,9 @@ class SparseMode final : public PimObserver,
     std::map<Ipv4Address, std::set<Ipv4Address>> programmed_;        // group -> (S,G) handed to MfcSync
     std::map<Ipv4Address, std::set<Ipv4Address>> tracked_by_group_;  // group -> addresses it tracks
     TimerHandle deferred_finish_;
+    std::set<Ipv4Address> recompute_pending_;  // groups recompute_all has not reached yet
+    Ipv4Address recompute_cursor_;             // the last group it re-evaluated
+    TimerHandle recompute_timer_;
     TimerHandle sample_timer_;
     SparseModeCounters counters_;
     // Assert (4.6), after everything it reads; destroyed first.

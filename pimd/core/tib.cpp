@@ -197,6 +197,11 @@ std::vector<Ipv4Address> Tib::sources_of(Ipv4Address group) const {
     return {it->second.begin(), it->second.end()};
 }
 
+size_t Tib::source_count(Ipv4Address group) const {
+    auto it = sources_by_group_.find(group);
+    return it == sources_by_group_.end() ? 0 : it->second.size();
+}
+
 std::vector<Ipv4Address> Tib::groups_of(Ipv4Address source) const {
     std::set<Ipv4Address> out;
     for (auto it = sg_.lower_bound(SGKey{source, Ipv4Address{}});

@@ -182,8 +182,9 @@ class Tib {
     SGEntry& get_or_create(const SGKey& k, TimePoint now);
     SGRptEntry& get_or_create_rpt(const SGKey& k, TimePoint now);
 
-    // Every source S with an (S,G) or (S,G,rpt) entry for group g, ascending.
+    // Every source S with an (S,G) or (S,G,rpt) entry for group g, ascending; and how many there are.
     std::vector<Ipv4Address> sources_of(Ipv4Address group) const;
+    size_t source_count(Ipv4Address group) const;
     // Every group with an (S,G) or (S,G,rpt) entry for source s, ascending.
     std::vector<Ipv4Address> groups_of(Ipv4Address source) const;
     // Every group with any entry ((*,G), (S,G) or (S,G,rpt)), ascending.

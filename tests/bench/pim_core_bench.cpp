@@ -12,9 +12,15 @@
 //   BM_JoinPruneRxPrune      prunes of all 10,000 (S,G) with state in place (entries/s).
 //   BM_CoreStateBuild        N (S,G) (1,000 groups x N/1000 sources) built from Join/Prunes: time, and
 //                            heap bytes per (S,G) entry (mallinfo2 before/after, glibc).
+//   BM_FullRecomputeTurns    with 100,000 (S,G) in place, a new neighbor on eth0 (neighbor up, and a DR
+//                            change) re-evaluates every group: the longest single loop turn (the input
+//                            itself, or a zero-delay continuation, kRecomputeBudget each), how many turns,
+//                            and the total.
 #include <benchmark/benchmark.h>
 #include <malloc.h>
 
+#include <algorithm>
+#include <chrono>
 #include <memory>
 #include <vector>
 
@@ -191,6 +197,38 @@ void BM_CoreStateBuild(benchmark::State& state) {
     set_rate(state, n, msgs.size());
 }
 BENCHMARK(BM_CoreStateBuild)->Arg(100000)->Unit(benchmark::kMillisecond)->Iterations(2);
+
+void BM_FullRecomputeTurns(benchmark::State& state) {
+    const auto msgs = jp_messages(1000, 100, true);
+    using Ms = std::chrono::duration<double, std::milli>;
+    double longest_ms = 0, first_ms = 0;
+    size_t turns = 0;
+    uint32_t next = 3;
+    for (auto _ : state) {
+        state.PauseTiming();
+        auto r = std::make_unique<Router>();
+        r->receive(msgs);
+        state.ResumeTiming();
+        auto t0 = std::chrono::steady_clock::now();
+        r->hello(2, Ipv4Address(198, 19, 12, next++));  // higher address, same priority: the new DR of eth0
+        first_ms = Ms(std::chrono::steady_clock::now() - t0).count();
+        longest_ms = first_ms;
+        turns = 1;
+        for (;;) {
+            t0 = std::chrono::steady_clock::now();
+            if (r->timers.run_turn() == 0) break;
+            longest_ms = std::max(longest_ms, Ms(std::chrono::steady_clock::now() - t0).count());
+            ++turns;
+        }
+        state.PauseTiming();
+        r.reset();
+        state.ResumeTiming();
+    }
+    state.counters["first_turn_ms"] = first_ms;
+    state.counters["longest_turn_ms"] = longest_ms;
+    state.counters["turns"] = static_cast<double>(turns);
+}
+BENCHMARK(BM_FullRecomputeTurns)->Unit(benchmark::kMillisecond)->Iterations(2);
 
 }  // namespace
 }  // namespace fanout::pim

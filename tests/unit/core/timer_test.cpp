@@ -48,6 +48,25 @@ TEST(ManualTimer, TimersScheduledWhileFiringFireInTheSameAdvance) {
     EXPECT_EQ(h.remaining(), 25s);
 }
 
+TEST(ManualTimer, ATurnFiresOnlyWhatWasDueBeforeIt) {
+    ManualTimerService t;
+    std::vector<std::string> fired;
+    TimerHandle later;
+    TimerHandle a(t, Duration::zero(), [&] {
+        fired.push_back("a");
+        later = TimerHandle(t, Duration::zero(), [&] { fired.push_back("scheduled by a"); });
+    });
+    TimerHandle b(t, Duration::zero(), [&] { fired.push_back("b"); });
+    TimerHandle c(t, 1s, [&] { fired.push_back("c"); });
+    EXPECT_EQ(t.run_turn(), 2u);
+    EXPECT_EQ(fired, (std::vector<std::string>{"a", "b"}));
+    EXPECT_TRUE(later.armed()) << "a zero-delay timer set during a turn waits for the next one";
+    EXPECT_EQ(t.run_turn(), 1u);
+    EXPECT_EQ(fired.back(), "scheduled by a");
+    EXPECT_EQ(t.run_turn(), 0u);
+    EXPECT_TRUE(c.armed()) << "not due yet";
+}
+
 TEST(ManualTimer, HandleCancelsOnDestructionAndReassignment) {
     ManualTimerService t;
     int fired = 0;

@@ -46,6 +46,8 @@ TEST(Tib, IndexesByGroupAndBySource) {
     tib.get_or_create(StarGKey{kG2}, t.now());
     EXPECT_EQ(tib.sources_of(kG1), (std::vector<Ipv4Address>{kS1, kS2}));
     EXPECT_EQ(tib.sources_of(kG2), (std::vector<Ipv4Address>{kS1}));
+    EXPECT_EQ(tib.source_count(kG1), 2u);
+    EXPECT_EQ(tib.source_count(Ipv4Address(239, 9, 9, 9)), 0u);
     EXPECT_EQ(tib.groups_of(kS1), (std::vector<Ipv4Address>{kG1, kG2}));
     EXPECT_EQ(tib.groups_of(kS2), (std::vector<Ipv4Address>{kG1}));
     EXPECT_EQ(tib.groups(), (std::vector<Ipv4Address>{kG1, kG2}));

@@ -28,20 +28,45 @@ std::optional<RpfRoute> RpfTracker::resolve(Ipv4Address addr) {
 
 const std::optional<RpfRoute>& RpfTracker::track(Ipv4Address addr) {
     auto [it, inserted] = entries_.try_emplace(addr);
-    if (inserted) it->second.route = resolve(addr);
-    ++it->second.refs;
+    if (inserted)
+        it->second.route = resolve(addr);
+    else if (it->second.refs == 0)
+        ++counters_.idle_reused;
+    if (it->second.refs++ == 0) ++tracked_;
     return it->second.route;
 }
 
 void RpfTracker::untrack(Ipv4Address addr) {
     auto it = entries_.find(addr);
-    if (it == entries_.end()) return;
-    if (--it->second.refs == 0) entries_.erase(it);
+    if (it == entries_.end() || it->second.refs == 0) return;
+    if (--it->second.refs > 0) return;
+    --tracked_;
+    it->second.idle_since = ++idle_stamp_;
+    idle_order_.push_back(IdleSlot{addr, idle_stamp_});
+    // Forget the oldest idle addresses beyond kMaxIdle.
+    while (entries_.size() - tracked_ > kMaxIdle && !idle_order_.empty()) {
+        const IdleSlot oldest = idle_order_.front();
+        idle_order_.pop_front();
+        if (live(oldest)) entries_.erase(oldest.address);
+    }
+    // Drop stale slots once they outnumber the live ones (at most kMaxIdle): amortized O(1) per untrack.
+    if (idle_order_.size() > 2 * kMaxIdle)
+        std::erase_if(idle_order_, [this](const IdleSlot& slot) { return !live(slot); });
+}
+
+bool RpfTracker::live(const IdleSlot& slot) const {
+    auto it = entries_.find(slot.address);
+    return it != entries_.end() && it->second.refs == 0 && it->second.idle_since == slot.stamp;
+}
+
+const RpfTracker::Entry* RpfTracker::tracked_entry(Ipv4Address addr) const {
+    auto it = entries_.find(addr);
+    return it == entries_.end() || it->second.refs == 0 ? nullptr : &it->second;
 }
 
 const std::optional<RpfRoute>* RpfTracker::find(Ipv4Address addr) const {
-    auto it = entries_.find(addr);
-    return it == entries_.end() ? nullptr : &it->second.route;
+    const Entry* e = tracked_entry(addr);
+    return e ? &e->route : nullptr;
 }
 
 std::optional<RpfRoute> RpfTracker::route(Ipv4Address addr) const {
@@ -62,8 +87,8 @@ std::optional<Ipv4Address> RpfTracker::rpf_neighbor(Ipv4Address addr) const {
 }
 
 uint32_t RpfTracker::refcount(Ipv4Address addr) const {
-    auto it = entries_.find(addr);
-    return it == entries_.end() ? 0 : it->second.refs;
+    const Entry* e = tracked_entry(addr);
+    return e ? e->refs : 0;
 }
 
 namespace {
@@ -97,7 +122,7 @@ std::vector<RpfChange> RpfTracker::route_changed(const Ipv4Prefix& prefix) {
         ++counters_.re_resolutions;
         RpfChange c{it->first, it->second.route, resolve(it->first)};
         it->second.route = c.new_route;
-        if (classify(c)) out.push_back(std::move(c));
+        if (classify(c) && it->second.refs > 0) out.push_back(std::move(c));
     }
     counters_.answers_changed += out.size();
     return out;
@@ -111,7 +136,7 @@ std::vector<RpfChange> RpfTracker::set_preferences(PreferenceTable prefs) {
         RpfChange c{addr, e.route, e.route};
         c.new_route->preference = prefs_.preference_for(*c.new_route);
         e.route = c.new_route;
-        if (classify(c)) out.push_back(std::move(c));
+        if (classify(c) && e.refs > 0) out.push_back(std::move(c));
     }
     counters_.answers_changed += out.size();
     return out;

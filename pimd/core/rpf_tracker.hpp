@@ -2,8 +2,14 @@
 // (RFC 7761 4.5: "RPF'(S,G)", "RPF'(*,G)" and the MRIB next hop; 4.6.1/4.6.2: the route's metric_preference
 // and route_metric are what spt_assert_metric / rpt_assert_metric advertise).
 //
-// - track(addr) takes a reference on addr (resolving it on first use through RibView); untrack drops it and
-//   forgets the address at zero. Every tracked address has exactly one cached answer.
+// - track(addr) takes a reference on addr (resolving it on first use through RibView); untrack drops it.
+// Every
+//   tracked address has exactly one cached answer.
+// - An address whose last reference goes is kept, idle, among the kMaxIdle most recently dropped ones, and
+// its
+//   answer is kept up to date like a tracked one's (silently): a receiver that joins again, or a source that
+//   starts again, is answered without a RIB lookup (a netlink round trip in the daemon, on the path from the
+//   IGMP report to the first packet). Idle addresses are invisible to find(), size() and the changes.
 // - route_changed(prefix) re-resolves only the tracked addresses inside prefix and returns those whose answer
 //   changed, so the TIB moves only the joins that need moving (an overrun of the route monitor is reported as
 //   a change of 0.0.0.0/0: everything is re-resolved).
@@ -15,6 +21,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <optional>
 #include <vector>
@@ -50,10 +57,13 @@ struct RpfTrackerCounters {
     uint64_t route_changes = 0;    // route_changed() calls
     uint64_t re_resolutions = 0;   // addresses re-resolved by route_changed()
     uint64_t answers_changed = 0;  // RpfChange entries reported
+    uint64_t idle_reused = 0;      // track() answered from an idle address (no lookup)
 };
 
 class RpfTracker {
   public:
+    static constexpr size_t kMaxIdle = 1024;
+
     explicit RpfTracker(RibView& rib, PreferenceTable prefs = PreferenceTable::defaults());
 
     // Takes a reference on addr; resolves it on first use. Returns the current answer (nullopt: unreachable).
@@ -77,7 +87,8 @@ class RpfTracker {
     std::vector<RpfChange> set_preferences(PreferenceTable prefs);
     const PreferenceTable& preferences() const { return prefs_; }
 
-    size_t size() const { return entries_.size(); }
+    size_t size() const { return tracked_; }
+    size_t idle_size() const { return entries_.size() - tracked_; }
     uint32_t refcount(Ipv4Address addr) const;
     const RpfTrackerCounters& counters() const { return counters_; }
 
@@ -85,12 +96,22 @@ class RpfTracker {
     struct Entry {
         uint32_t refs = 0;
         std::optional<RpfRoute> route;
+        uint64_t idle_since = 0;  // the idle_order_ stamp of its last untrack to zero
     };
+    struct IdleSlot {
+        Ipv4Address address;
+        uint64_t stamp = 0;
+    };
+    bool live(const IdleSlot& slot) const;
     std::optional<RpfRoute> resolve(Ipv4Address addr);
+    const Entry* tracked_entry(Ipv4Address addr) const;
 
     RibView& rib_;
     PreferenceTable prefs_;
-    std::map<Ipv4Address, Entry> entries_;  // ordered: a prefix is a contiguous range
+    std::map<Ipv4Address, Entry> entries_;  // tracked and idle; ordered: a prefix is a contiguous range
+    size_t tracked_ = 0;                    // entries with refs > 0
+    std::deque<IdleSlot> idle_order_;       // when each idle entry went idle, oldest first; stale slots
+    uint64_t idle_stamp_ = 0;               // (re-tracked or idle again since) are skipped
     RpfTrackerCounters counters_;
 };
 

@@ -432,10 +432,12 @@ void SparseMode::collect_group(Ipv4Address group) {
     sync_tracking(group);
 }
 
+// The kernel first: an MFC add releases the packets the kernel queued for an unresolved (S,G), which need
+// not wait for the Join/Prunes to be encoded and sent.
 void SparseMode::finish() {
     drain_assert_changes();
-    tx_.flush();
     flush_mfc_now();
+    tx_.flush();
 }
 
 void SparseMode::finish_deferred() {

@@ -82,6 +82,63 @@ TEST(RpfTracker, TrackCachesAndRefcounts) {
     t.untrack(ip("10.1.1.1"));  // no-op
 }
 
+// A dropped address stays idle (invisible) with its answer, so tracking it again needs no RIB lookup: a
+// receiver joining the same group again, a source starting again (the IGMP report to first data path).
+TEST(RpfTracker, AnAddressTrackedAgainIsAnsweredWithoutALookup) {
+    MapRib rib;
+    rib.add("10.0.0.0/8", 2, "192.0.2.1");
+    RpfTracker t(rib);
+    t.track(ip("10.1.1.1"));
+    t.untrack(ip("10.1.1.1"));
+    EXPECT_EQ(t.size(), 0u);
+    EXPECT_EQ(t.idle_size(), 1u);
+    EXPECT_EQ(t.find(ip("10.1.1.1")), nullptr) << "idle addresses are not tracked ones";
+    EXPECT_FALSE(t.rpf_ifindex(ip("10.1.1.1")));
+    EXPECT_EQ(t.refcount(ip("10.1.1.1")), 0u);
+    const auto& r = t.track(ip("10.1.1.1"));
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->ifindex, 2);
+    EXPECT_EQ(rib.lookups, 1);
+    EXPECT_EQ(t.counters().idle_reused, 1u);
+    EXPECT_EQ(t.size(), 1u);
+    EXPECT_EQ(t.idle_size(), 0u);
+}
+
+TEST(RpfTracker, IdleAddressesFollowRouteChangesSilently) {
+    MapRib rib;
+    rib.add("10.0.0.0/8", 2, "192.0.2.1");
+    RpfTracker t(rib);
+    t.track(ip("10.1.1.1"));
+    t.untrack(ip("10.1.1.1"));
+    rib.add("10.1.1.0/24", 4, "192.0.2.9");
+    EXPECT_TRUE(t.route_changed(pfx("10.1.1.0/24")).empty()) << "nobody depends on an idle address";
+    EXPECT_EQ(t.track(ip("10.1.1.1"))->ifindex, 4) << "but its answer is current";
+    EXPECT_EQ(rib.lookups, 2);
+}
+
+TEST(RpfTracker, IdleAddressesAreBounded) {
+    MapRib rib;
+    rib.add("0.0.0.0/0", 2, "192.0.2.1");
+    RpfTracker t(rib);
+    const uint32_t n = RpfTracker::kMaxIdle + 10;
+    for (uint32_t i = 0; i < n; ++i) {
+        t.track(Ipv4Address(0x0a000000u + i));
+        t.untrack(Ipv4Address(0x0a000000u + i));
+    }
+    EXPECT_EQ(t.idle_size(), RpfTracker::kMaxIdle);
+    t.track(Ipv4Address(0x0a000000u));  // among the oldest: forgotten, looked up again
+    EXPECT_EQ(rib.lookups, static_cast<int>(n) + 1);
+    t.track(Ipv4Address(0x0a000000u + n - 1));  // the newest: still idle
+    EXPECT_EQ(rib.lookups, static_cast<int>(n) + 1);
+    // One address dropped and taken again many times stays one idle entry.
+    for (int i = 0; i < 10000; ++i) {
+        t.untrack(Ipv4Address(0x0a000000u));
+        t.track(Ipv4Address(0x0a000000u));
+    }
+    EXPECT_EQ(t.size(), 2u);
+    EXPECT_LE(t.idle_size(), RpfTracker::kMaxIdle);
+}
+
 TEST(RpfTracker, ConnectedNextHopIsTheAddress) {
     MapRib rib;
     rib.add("198.18.0.0/24", 3, "0.0.0.0", rtprot::kKernel);

@@ -31,6 +31,7 @@
 #include "pimd/core/pim_core.hpp"
 #include "pimd/core/sparse_mode.hpp"
 #include "pimd/core/tib.hpp"
+#include "tests/testlib/pim_inputs.hpp"
 #include "tests/testlib/two_port_rib.hpp"
 
 namespace fanout::pim {
@@ -82,12 +83,7 @@ struct Router {
         hello(3, kDown);
     }
     void up(int ifindex, const char* name, Ipv4Address a) {
-        InterfaceChanged ev;
-        ev.ifindex = ifindex;
-        ev.name = name;
-        ev.up = true;
-        ev.addresses = {{a, 24}};
-        core.handle(ev);
+        core.handle(testlib::interface_up(ifindex, name, a));
     }
     void hello(int ifindex, Ipv4Address src) {
         packet::Hello h;

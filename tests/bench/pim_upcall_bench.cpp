@@ -21,6 +21,7 @@
 #include "common/core/random.hpp"
 #include "pimd/core/pim_core.hpp"
 #include "pimd/core/sparse_mode.hpp"
+#include "tests/testlib/pim_inputs.hpp"
 #include "tests/testlib/two_port_rib.hpp"
 
 namespace fanout::pim {
@@ -79,12 +80,7 @@ struct BurstRouter {
         timers.advance(std::chrono::milliseconds(1));
     }
     void up(int ifindex, const char* name, Ipv4Address a, uint8_t len) {
-        InterfaceChanged ev;
-        ev.ifindex = ifindex;
-        ev.name = name;
-        ev.up = true;
-        ev.addresses = {{a, len}};
-        core.handle(ev);
+        core.handle(testlib::interface_up(ifindex, name, a, len));
     }
     std::vector<KernelUpcall> burst() const {
         std::vector<KernelUpcall> out;

@@ -14,6 +14,7 @@
 #include "pimd/core/assert.hpp"
 #include "pimd/core/assert_query.hpp"
 #include "pimd/core/pim_core.hpp"
+#include "tests/testlib/pim_inputs.hpp"
 
 namespace fanout::pim {
 namespace {
@@ -134,12 +135,7 @@ class AssertFsmTest : public ::testing::Test {
         return c;
     }
     void link(int ifindex, const char* name, Ipv4Address a) {
-        InterfaceChanged ev;
-        ev.ifindex = ifindex;
-        ev.name = name;
-        ev.up = true;
-        ev.addresses = {{a, 24}};
-        core.handle(ev);
+        core.handle(testlib::interface_up(ifindex, name, a));
     }
     void hello(int ifindex, Ipv4Address src, uint16_t holdtime, uint32_t genid = 7) {
         packet::Hello h;

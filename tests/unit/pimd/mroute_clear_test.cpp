@@ -12,6 +12,7 @@
 #include "pimd/core/pim_core.hpp"
 #include "pimd/core/pim_status.hpp"
 #include "pimd/core/sparse_mode.hpp"
+#include "tests/testlib/pim_inputs.hpp"
 #include "tests/testlib/two_port_rib.hpp"
 
 namespace fanout::pim {
@@ -57,12 +58,7 @@ class MrouteClear : public ::testing::Test {
         return c;
     }
     void up(int ifindex, const char* name, Ipv4Address a) {
-        InterfaceChanged ev;
-        ev.ifindex = ifindex;
-        ev.name = name;
-        ev.up = true;
-        ev.addresses = {{a, 24}};
-        core.handle(ev);
+        core.handle(testlib::interface_up(ifindex, name, a));
     }
     void nocache() {
         KernelUpcall u;

@@ -16,6 +16,7 @@
 #include "pimd/core/pim_core.hpp"
 #include "pimd/core/pim_sm_status.hpp"
 #include "pimd/core/sparse_mode.hpp"
+#include "tests/testlib/pim_inputs.hpp"
 #include "tests/testlib/two_port_rib.hpp"
 
 namespace fanout::pim {
@@ -60,12 +61,7 @@ class RecomputeSpreadTest : public ::testing::Test {
         }
     }
     void up(int ifindex, const char* name, Ipv4Address a) {
-        InterfaceChanged ev;
-        ev.ifindex = ifindex;
-        ev.name = name;
-        ev.up = true;
-        ev.addresses = {{a, 24}};
-        core->handle(ev);
+        core->handle(testlib::interface_up(ifindex, name, a));
     }
     void hello(int ifindex, Ipv4Address from, uint32_t priority) {
         packet::Hello h;

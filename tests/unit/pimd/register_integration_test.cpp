@@ -22,6 +22,7 @@
 #include "common/packet/pim_register.hpp"
 #include "pimd/core/pim_core.hpp"
 #include "pimd/core/sparse_mode.hpp"
+#include "tests/testlib/pim_inputs.hpp"
 
 namespace fanout::pim {
 namespace {
@@ -112,14 +113,7 @@ class RegisterIntegration : public ::testing::Test {
         core.sparse().set_rib(&rib);
     }
     void link(int ifindex, const char* name, Ipv4Address a, uint8_t len, bool loopback = false) {
-        InterfaceChanged ev;
-        ev.ifindex = ifindex;
-        ev.name = name;
-        ev.up = true;
-        ev.loopback = loopback;
-        ev.multicast = !loopback;
-        ev.addresses = {{a, len}};
-        core.handle(ev);
+        core.handle(testlib::interface_up(ifindex, name, a, len, loopback));
     }
     void hello(int ifindex, Ipv4Address src) {
         packet::Hello h;

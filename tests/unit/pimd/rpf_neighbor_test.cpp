@@ -19,6 +19,7 @@
 #include "pimd/core/pim_core.hpp"
 #include "pimd/core/pim_sm_status.hpp"
 #include "pimd/core/sparse_mode.hpp"
+#include "tests/testlib/pim_inputs.hpp"
 #include "tests/testlib/two_port_rib.hpp"
 
 namespace fanout::pim {
@@ -68,12 +69,7 @@ class RpfNeighborTest : public ::testing::Test {
         up(3, "eth1", kMe1);
     }
     void up(int ifindex, const char* name, Ipv4Address a) {
-        InterfaceChanged ev;
-        ev.ifindex = ifindex;
-        ev.name = name;
-        ev.up = true;
-        ev.addresses = {{a, 24}};
-        core->handle(ev);
+        core->handle(testlib::interface_up(ifindex, name, a));
     }
     // troglobit pimd's Hello: options 1, 19, 20 (no LAN Prune Delay, no Address List), unless a test adds
     // one.

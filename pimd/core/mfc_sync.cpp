@@ -80,20 +80,25 @@ void MfcSync::expedite(std::span<const SGKey> keys) {
 }
 
 size_t MfcSync::flush(size_t budget) {
+    // Expedited keys first and all of them: each is an answer the kernel is waiting for with packets queued,
+    // and while it waits every packet of a new (S,G) walks past it (mfc_sync.hpp). Their number is bounded by
+    // what one input can ask for (pimd reads at most 4096 upcalls per turn).
+    while (!expedited_.empty()) {
+        SGKey key = expedited_.front();
+        expedited_.pop_front();
+        if (dirty_.erase(key) > 0) reconcile(key);
+    }
     size_t calls = 0;
-    while (calls < budget && !dirty_.empty()) {
-        auto& queue = expedited_.empty() ? dirty_queue_ : expedited_;
-        SGKey key = queue.front();
-        queue.pop_front();
-        if (dirty_.erase(key) == 0) continue;  // reconciled earlier through the other queue
+    while (calls < budget && !dirty_queue_.empty()) {
+        SGKey key = dirty_queue_.front();
+        dirty_queue_.pop_front();
+        if (dirty_.erase(key) == 0) continue;  // reconciled earlier through the expedited queue
         if (reconcile(key)) ++calls;
     }
-    if (dirty_.empty()) {
+    if (dirty_.empty())
         dirty_queue_.clear();
-        expedited_.clear();
-    } else {
+    else
         ++counters_.deferred;
-    }
     return dirty_.size();
 }
 

@@ -18,12 +18,12 @@
 //  - clear_installed([G]): the operator's `clear ip mroute [G]`: every installed entry (of G) is deleted from
 //    the kernel at once (its packet counters go with it) and the desired ones are installed again on the next
 //    flush.
-//  - expedite(keys): these dirty keys are reconciled before all others, in the order given (ahead of keys
-//    expedited earlier). The kernel keeps its unresolved (S,G) (those waiting for an answer to a NOCACHE
-//    upcall) in a list that it walks from the newest entry for every MRT_ADD_MFC and for every packet of an
-//    unknown (S,G) (shared/LINUX-MROUTE.md): answering the newest upcalls first finds each entry near the
-//    head of that list instead of behind every entry that arrived after it, which keeps a burst of new
-//    sources linear instead of quadratic.
+//  - expedite(keys): these dirty keys are reconciled by the next flush, whatever its budget, before all
+//    others and in the order given (ahead of keys expedited earlier). The kernel keeps its unresolved (S,G)
+//    (those waiting for an answer to a NOCACHE upcall) in a list that it walks from the newest entry for
+//    every MRT_ADD_MFC and for every packet of an unknown (S,G) (shared/LINUX-MROUTE.md): answering the
+//    newest upcalls first finds each entry near the head of that list instead of behind every entry that
+//    arrived after it, which keeps a burst of new sources linear instead of quadratic.
 #pragma once
 
 #include <cstdint>
@@ -69,7 +69,8 @@ class MfcSync {
     // the top comment).
     void expedite(std::span<const SGKey> keys);
 
-    // Emits at most `budget` kernel calls; returns the number of keys still to reconcile (0: in sync).
+    // Reconciles every expedited key, then emits at most `budget` more kernel calls; returns the number of
+    // keys still to reconcile (0: in sync).
     size_t flush(size_t budget);
     size_t pending() const { return dirty_.size(); }
 

@@ -16,7 +16,7 @@ std::string_view to_string(FilterMode m) {
 std::optional<MembershipRecord> LocalMembership::apply(const MembershipChanged& ev, TimePoint now,
                                                        bool& changed) {
     changed = false;
-    last_group_.reset();
+    last_group_.forget();
     const bool remove = ev.mode == FilterMode::kInclude && ev.sources.empty();
     auto git = by_group_.find(ev.group);
     const MembershipRecord* old = nullptr;
@@ -45,7 +45,7 @@ std::optional<MembershipRecord> LocalMembership::apply(const MembershipChanged& 
 }
 
 std::vector<Ipv4Address> LocalMembership::remove_interface(int ifindex) {
-    last_group_.reset();
+    last_group_.forget();
     std::vector<Ipv4Address> out;
     for (auto it = by_group_.begin(); it != by_group_.end();) {
         if (it->second.erase(ifindex)) out.push_back(it->first);
@@ -55,11 +55,7 @@ std::vector<Ipv4Address> LocalMembership::remove_interface(int ifindex) {
 }
 
 const LocalMembership::Records* LocalMembership::records_of(Ipv4Address group) const {
-    if (last_group_ == group) return last_records_;
-    auto git = by_group_.find(group);
-    last_group_ = group;
-    last_records_ = git == by_group_.end() ? nullptr : &git->second;
-    return last_records_;
+    return last_group_.find(by_group_, group);
 }
 
 const MembershipRecord* LocalMembership::find(int ifindex, Ipv4Address group) const {

@@ -23,6 +23,7 @@
 #include "common/core/clock.hpp"
 #include "common/core/ip.hpp"
 #include "pimd/core/if_set.hpp"
+#include "pimd/core/last_lookup.hpp"
 
 namespace fanout::pim {
 
@@ -68,13 +69,12 @@ class LocalMembership {
 
   private:
     using Records = std::map<int, MembershipRecord>;
-    // The records of group (nullptr: none). The macros ask about one group many times in a row (macros.hpp),
-    // so the last answer is kept; every change to by_group_ forgets it.
+    // The records of group (nullptr: none); the macros ask about one group many times in a row.
     const Records* records_of(Ipv4Address group) const;
 
     std::map<Ipv4Address, Records> by_group_;
-    mutable std::optional<Ipv4Address> last_group_;
-    mutable const Records* last_records_ = nullptr;
+    mutable LastLookup<Ipv4Address, const Records>
+        last_group_;  // forgotten on every change (last_lookup.hpp)
 };
 
 }  // namespace fanout::pim

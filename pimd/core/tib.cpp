@@ -70,12 +70,6 @@ UpstreamRptState state_of(const UpstreamRpt& s) {
 }
 
 namespace {
-template <typename Map>
-auto* find_in(Map& m, const typename Map::key_type& k) {
-    auto it = m.find(k);
-    return it == m.end() ? nullptr : &it->second;
-}
-
 DownstreamState ds_state(const std::map<int, DownstreamJP>& m, int ifindex) {
     auto it = m.find(ifindex);
     return it == m.end() ? DownstreamState::kNoInfo : state_of(it->second);
@@ -129,29 +123,21 @@ bool SGRptEntry::idle() const {
     return false;
 }
 
-template <typename Map, typename Key, typename Value>
-Value* Tib::find_memo(Map& m, LastLookup<Key, Value>& memo, const Key& k) {
-    if (memo.key && *memo.key == k) return memo.value;
-    memo.key = k;
-    memo.value = find_in(m, k);
-    return memo.value;
-}
-
 // The const lookups share the memo (it is a cache: the map itself is not modified).
 StarGEntry* Tib::find(StarGKey k) {
-    return find_memo(star_g_, last_star_g_, k.group);
+    return last_star_g_.find(star_g_, k.group);
 }
 const StarGEntry* Tib::find(StarGKey k) const {
     return const_cast<Tib*>(this)->find(k);
 }
 SGEntry* Tib::find(const SGKey& k) {
-    return find_memo(sg_, last_sg_, k);
+    return last_sg_.find(sg_, k);
 }
 const SGEntry* Tib::find(const SGKey& k) const {
     return const_cast<Tib*>(this)->find(k);
 }
 SGRptEntry* Tib::find_rpt(const SGKey& k) {
-    return find_memo(sg_rpt_, last_sg_rpt_, k);
+    return last_sg_rpt_.find(sg_rpt_, k);
 }
 const SGRptEntry* Tib::find_rpt(const SGKey& k) const {
     return const_cast<Tib*>(this)->find_rpt(k);

@@ -37,6 +37,7 @@
 
 #include "common/core/clock.hpp"
 #include "common/core/ip.hpp"
+#include "pimd/core/last_lookup.hpp"
 
 namespace fanout::pim {
 
@@ -204,19 +205,6 @@ class Tib {
     bool empty() const { return size() == 0; }
 
   private:
-    // The last key looked up in one of the maps and what it found (nullptr: absent). The macros ask for the
-    // same few entries many times while one (S,G) is evaluated (macros.hpp); a repeat costs a compare instead
-    // of a tree walk. Forgotten on every insert into and erase from that map (node pointers are otherwise
-    // stable).
-    template <typename Key, typename Value>
-    struct LastLookup {
-        std::optional<Key> key;
-        Value* value = nullptr;
-        void forget() { key.reset(); }
-    };
-    template <typename Map, typename Key, typename Value>
-    static Value* find_memo(Map& m, LastLookup<Key, Value>& memo, const Key& k);
-
     void index_add(const SGKey& k);
     void index_remove(const SGKey& k);  // when neither (S,G) nor (S,G,rpt) remains
 
@@ -224,6 +212,7 @@ class Tib {
     std::map<SGKey, SGEntry> sg_;  // ordered by (source, group): a source's entries are one range
     std::map<SGKey, SGRptEntry> sg_rpt_;
     std::map<Ipv4Address, std::set<Ipv4Address>> sources_by_group_;
+    // The macros' repeated lookups (last_lookup.hpp), forgotten on every insert and erase of their map.
     mutable LastLookup<Ipv4Address, StarGEntry> last_star_g_;
     mutable LastLookup<SGKey, SGEntry> last_sg_;
     mutable LastLookup<SGKey, SGRptEntry> last_sg_rpt_;

@@ -71,14 +71,6 @@ class IfSet {
         ++size_;
         return {d + pos, true};
     }
-    // For std::inserter: the hint is ignored (values arrive sorted from the algorithms, so this is an
-    // append).
-    const_iterator insert(const_iterator /*hint*/, int v) { return insert(v).first; }
-    template <typename It>
-    void insert(It first, It last) {
-        for (; first != last; ++first)
-            insert(*first);
-    }
     size_t erase(int v) {
         int* d = data();
         int* at = std::lower_bound(d, d + size_, v);

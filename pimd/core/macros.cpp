@@ -1,8 +1,6 @@
 // RFC 7761 state summarization macros (4.1.6, 4.2, 4.5, 4.6.5); see macros.hpp.
 #include "pimd/core/macros.hpp"
 
-#include <algorithm>
-
 namespace fanout::pim {
 
 namespace {

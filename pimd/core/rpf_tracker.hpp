@@ -3,13 +3,11 @@
 // and route_metric are what spt_assert_metric / rpt_assert_metric advertise).
 //
 // - track(addr) takes a reference on addr (resolving it on first use through RibView); untrack drops it.
-// Every
-//   tracked address has exactly one cached answer.
+//   Every tracked address has exactly one cached answer.
 // - An address whose last reference goes is kept, idle, among the kMaxIdle most recently dropped ones, and
-// its
-//   answer is kept up to date like a tracked one's (silently): a receiver that joins again, or a source that
-//   starts again, is answered without a RIB lookup (a netlink round trip in the daemon, on the path from the
-//   IGMP report to the first packet). Idle addresses are invisible to find(), size() and the changes.
+//   its answer is kept up to date like a tracked one's (silently): a receiver that joins again, or a source
+//   that starts again, is answered without a RIB lookup (a netlink round trip in the daemon, on the path from
+//   the IGMP report to the first packet). Idle addresses are invisible to find(), size() and the changes.
 // - route_changed(prefix) re-resolves only the tracked addresses inside prefix and returns those whose answer
 //   changed, so the TIB moves only the joins that need moving (an overrun of the route monitor is reported as
 //   a change of 0.0.0.0/0: everything is re-resolved).

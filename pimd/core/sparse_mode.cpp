@@ -237,7 +237,7 @@ void SparseMode::recompute_all() {
         recompute_pending_.insert(g);
     for (const auto& [g, sources] : flows_by_group_)
         recompute_pending_.insert(g);
-    recompute_pending();
+    continue_recompute_all();
 }
 
 // Large changes are spread across loop turns (ARCHITECTURE.md): groups are re-evaluated in address order
@@ -245,7 +245,7 @@ void SparseMode::recompute_all() {
 // arrived meanwhile. Each turn starts where the last one stopped (wrapping around), so a change that comes
 // again before the sweep ends does not starve the higher groups. A group re-evaluated by another input in
 // between is simply re-evaluated again; the assert sweep runs once the last group is done.
-void SparseMode::recompute_pending() {
+void SparseMode::continue_recompute_all() {
     ++busy_;
     size_t work = 0;
     while (!recompute_pending_.empty() && work < kRecomputeBudget) {
@@ -262,7 +262,7 @@ void SparseMode::recompute_pending() {
     drain_assert_changes();
     if (!recompute_pending_.empty() && !recompute_timer_.armed())
         recompute_timer_ = TimerHandle(core_.timers(), Duration::zero(), [this] {
-            recompute_pending();
+            continue_recompute_all();
             finish();
         });
 }

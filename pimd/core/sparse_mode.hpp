@@ -292,7 +292,7 @@ class SparseMode final : public PimObserver,
     void recompute_groups(const std::set<Ipv4Address>& groups);
     // Every group with state is re-evaluated: up to kRecomputeBudget now, the rest on later turns.
     void recompute_all();
-    void recompute_pending();
+    void continue_recompute_all();
     // Find or create an entry within PimConfig::max_sg_entries (nullptr, counted, when the table is full).
     SGEntry* sg_entry(const SGKey& sg);
     SGRptEntry* sg_rpt_entry(const SGKey& sg);

@@ -62,6 +62,9 @@ PimStatisticsView statistics_since(const PimStatisticsView& now, const PimStatis
     using Up = sys::UpcallCounters;
     since_fields(v.upcalls, base.upcalls, &Up::nocache, &Up::wrongvif, &Up::wholepkt, &Up::wrvifwhole,
                  &Up::malformed, &Up::overruns, &Up::receive_errors);
+    using Backlog = pim::UpcallBacklogStats;
+    since_fields(v.upcall_backlog, base.upcall_backlog, &Backlog::newest_first, &Backlog::oldest_first,
+                 &Backlog::refused);
     using Static = StaticMrouteCounters;
     since_fields(v.static_mroutes, base.static_mroutes, &Static::installs, &Static::updates,
                  &Static::removals, &Static::failures);

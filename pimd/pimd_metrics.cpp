@@ -34,6 +34,8 @@ std::vector<MetricRule> statistics_rules() {
         {st, "/socket", K::leaves, "fanout_pim_socket", "PIM raw socket counter", T::counter},
         {st, "/kernel", K::leaves, "fanout_pim_kernel", "kernel MRT operations", T::counter},
         {st, "/upcalls", K::leaves, "fanout_pim_upcalls", "kernel upcalls", T::counter},
+        {st, "/upcall_backlog", K::leaves, "fanout_pim_upcall_backlog",
+         "upcalls read and not yet handled, and how their chunks were served", T::gauge},
         {st, "/static_mroutes", K::leaves, "fanout_pim_static_mroutes", "static mroute operations",
          T::counter},
         {st, "/sparse", K::leaves, "fanout_pim_sparse",

@@ -120,13 +120,9 @@ std::string to_text(const PimNeighborsView& v) {
 }
 
 PimStatisticsView pim_statistics_view(const PimDaemon& d) {
-    return {pim::statistics_status(d.core()),
-            d.socket().counters(),
-            d.rx_counters(),
-            d.actions().counters(),
-            d.mrt().upcall_counters(),
-            d.static_mroutes().counters(),
-            d.reloads(),
+    return {pim::statistics_status(d.core()), d.socket().counters(),         d.rx_counters(),
+            d.actions().counters(),           d.mrt().upcall_counters(),     d.upcall_backlog(),
+            d.upcall_backlog_limit(),         d.static_mroutes().counters(), d.reloads(),
             d.core().sparse().counters()};
 }
 
@@ -164,6 +160,13 @@ json to_json(const PimStatisticsView& v) {
               {"malformed", u.malformed},
               {"overruns", u.overruns},
               {"receive_errors", u.receive_errors}}},
+            {"upcall_backlog",
+             {{"waiting", v.upcall_backlog.waiting},
+              {"peak", v.upcall_backlog.peak},
+              {"limit", v.upcall_backlog_limit},
+              {"newest_first_chunks", v.upcall_backlog.newest_first},
+              {"oldest_first_chunks", v.upcall_backlog.oldest_first},
+              {"refused", v.upcall_backlog.refused}}},
             {"static_mroutes",
              {{"installs", v.static_mroutes.installs},
               {"updates", v.static_mroutes.updates},
@@ -215,6 +218,10 @@ std::string to_text(const PimStatisticsView& v) {
     os << "Upcalls: NOCACHE " << v.upcalls.nocache << ", WRONGVIF " << v.upcalls.wrongvif << ", WHOLEPKT "
        << v.upcalls.wholepkt << ", WRVIFWHOLE " << v.upcalls.wrvifwhole << ", malformed "
        << v.upcalls.malformed << ", overruns " << v.upcalls.overruns << "\n";
+    os << "Upcall backlog: waiting " << v.upcall_backlog.waiting << " (peak " << v.upcall_backlog.peak
+       << ", limit " << v.upcall_backlog_limit << "), chunks served newest first "
+       << v.upcall_backlog.newest_first << ", oldest first " << v.upcall_backlog.oldest_first
+       << ", left in the socket when full " << v.upcall_backlog.refused << "\n";
     os << "Static mroutes: installs " << v.static_mroutes.installs << ", updates " << v.static_mroutes.updates
        << ", removals " << v.static_mroutes.removals << ", failures " << v.static_mroutes.failures << "\n";
     os << "Sparse mode: J/P received " << v.sparse.jp_rx << " (for us " << v.sparse.jp_rx_for_us << ", seen "

@@ -68,6 +68,8 @@ struct PimStatisticsView {
     RxCounters rx;
     SysActionsCounters actions;
     sys::UpcallCounters upcalls;
+    pim::UpcallBacklogStats upcall_backlog;  // read, waiting for the core (upcall_backlog.hpp)
+    size_t upcall_backlog_limit = 0;
     StaticMrouteCounters static_mroutes;
     uint64_t reloads = 0;
     pim::SparseModeCounters sparse;

@@ -9,7 +9,13 @@
 namespace fanout::pimd {
 
 namespace {
-constexpr size_t kUpcallReadBudget = 4096;  // upcalls per read (on_upcalls)
+// Upcalls (upcall_backlog.hpp): NOCACHE handed to the core in chunks of kUpcallChunk, newest first, the
+// socket read again before each chunk; at most kUpcallTurnBudget per loop turn, so hellos and Join/Prunes
+// keep flowing through a flood of new sources.
+constexpr size_t kUpcallChunk = 32;
+constexpr size_t kUpcallTurnBudget = 1024;
+constexpr size_t kUpcallBacklogLimit = 32768;
+constexpr Duration kUpcallMaxWait = std::chrono::seconds(2);
 }  // namespace
 
 pim::InterfaceChanged to_interface_changed(const InterfaceInfo& info) {
@@ -38,7 +44,8 @@ PimDaemon::PimDaemon(sys::EventLoop& loop, std::shared_ptr<const PimdConfig> con
       counters_(*mrt_),
       ifsrc_(loop),
       statics_(*mrt_),
-      membership_(loop) {
+      membership_(loop),
+      upcalls_(kUpcallBacklogLimit, kUpcallMaxWait) {
     tx_ = std::make_unique<PimSocketTransmitter>(*sock_);
     actions_ = std::make_unique<SysActions>(*tx_, *mrt_);
     core_ = std::make_unique<pim::PimCore>(config_->pim, loop_, rng_, *actions_);
@@ -174,21 +181,37 @@ void PimDaemon::on_pim_readable() {
 }
 
 void PimDaemon::on_upcalls() {
-    // KernelMrt counts them by type; the PIM-SM core decides (NOCACHE: forward per the TIB, or a negative
-    // entry; WRONGVIF: assert / SPT bit; WHOLEPKT: register). One read is handed over as one batch
-    // (SparseMode::handle(span)), answered newest first. The read takes everything queued (up to
-    // kUpcallReadBudget): the kernel walks its unresolved entries from the newest one for each MFC add
-    // (mfc_sync.hpp), so upcalls left in the socket would lengthen every walk of the batch. In the 10k-source
-    // burst of topologies/perf this halved the first hop's system time against reads of 256.
-    std::vector<pim::KernelUpcall> batch;
-    for (const sys::Upcall& u : mrt_->read_upcalls(kUpcallReadBudget)) {
+    read_upcalls();
+    serve_upcalls();
+}
+
+// KernelMrt counts them by type; the PIM-SM core decides (NOCACHE: forward per the TIB, or a negative entry;
+// WRONGVIF: assert / SPT bit; WHOLEPKT: register). Everything queued is read (up to the backlog's room): an
+// upcall left in the socket is an unresolved entry the kernel walks past for every MFC add.
+void PimDaemon::read_upcalls() {
+    const size_t room = upcalls_.room();
+    if (room == 0) return;
+    const TimePoint now = loop_.now();
+    for (const sys::Upcall& u : mrt_->read_upcalls(room)) {
         FANOUT_LOG_DEBUG(LogCategory::kKernel, "kernel: upcall {} ({},{}) vif {}",
                          sys::upcall_type_name(u.type), u.source.to_string(), u.group.to_string(), u.vif);
-        batch.push_back(to_core_upcall(u));
-        if (upcall_sink_) upcall_sink_(batch.back());
+        pim::KernelUpcall k = to_core_upcall(u);
+        if (upcall_sink_) upcall_sink_(k);
         if (stopped_) return;
+        upcalls_.add(std::move(k), now);
     }
-    if (!batch.empty()) core_->handle(std::span<const pim::KernelUpcall>(batch));
+}
+
+void PimDaemon::serve_upcalls() {
+    size_t served = 0;
+    while (!stopped_ && !upcalls_.empty() && served < kUpcallTurnBudget) {
+        std::vector<pim::KernelUpcall> chunk = upcalls_.take(kUpcallChunk, loop_.now());
+        served += chunk.size();
+        core_->handle(std::span<const pim::KernelUpcall>(chunk));
+        if (!stopped_) read_upcalls();
+    }
+    if (stopped_ || upcalls_.empty() || upcalls_later_.armed()) return;
+    upcalls_later_ = TimerHandle(loop_, Duration::zero(), [this] { on_upcalls(); });
 }
 
 std::optional<int> PimDaemon::ifindex_of(const std::string& name) const {

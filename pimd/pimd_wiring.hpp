@@ -35,6 +35,7 @@
 #include "pimd/beacon_wiring.hpp"
 #include "pimd/core/pim_core.hpp"
 #include "pimd/core/pim_observer.hpp"
+#include "pimd/core/upcall_backlog.hpp"
 #include "pimd/core_adapters.hpp"
 #include "pimd/msdp_service.hpp"
 #include "pimd/pimd_config.hpp"
@@ -92,6 +93,8 @@ class PimDaemon : private pim::PimObserver {
     const sys::IpcServer* ipc() const { return ipc_.get(); }
     const std::string& ipc_error() const { return ipc_error_; }
     const RxCounters& rx_counters() const { return rx_; }
+    pim::UpcallBacklogStats upcall_backlog() const { return upcalls_.stats(); }
+    size_t upcall_backlog_limit() const { return upcalls_.limit(); }
     const BeaconService* beacons() const { return beacons_.get(); }
     const MsdpService* msdp() const { return msdp_.get(); }  // MSDP (msdp_service.hpp)
     uint64_t reloads() const { return reloads_; }
@@ -111,6 +114,8 @@ class PimDaemon : private pim::PimObserver {
     void on_interface_change(const InterfaceChange& c);
     void on_pim_readable();
     void on_upcalls();
+    void read_upcalls();
+    void serve_upcalls();
     void sync_static_mroutes();
     void on_interface_up(const pim::PimInterface& pif) override;
     void on_interface_down(const pim::PimInterface& pif) override;
@@ -136,6 +141,8 @@ class PimDaemon : private pim::PimObserver {
     std::string ipc_error_;
     sys::Watch pim_watch_;
     sys::Watch upcall_watch_;
+    pim::UpcallBacklog upcalls_;  // read, not yet handed to the core (upcall_backlog.hpp)
+    TimerHandle upcalls_later_;   // the rest of the backlog, on a later loop turn
     UpcallSink upcall_sink_;
     MembershipSink membership_sink_;
     RxCounters rx_;

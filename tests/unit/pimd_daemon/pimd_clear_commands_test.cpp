@@ -25,6 +25,7 @@ PimStatisticsView all(uint64_t n) {
         a.mfc_errors = n;
     auto& u = v.upcalls;
     u.nocache = u.wrongvif = u.wholepkt = u.wrvifwhole = u.malformed = u.overruns = u.receive_errors = n;
+    v.upcall_backlog.newest_first = v.upcall_backlog.oldest_first = v.upcall_backlog.refused = n;
     auto& m = v.static_mroutes;
     m.installs = m.updates = m.removals = m.failures = n;
     v.reloads = n;
@@ -58,6 +59,21 @@ TEST(PimdClearStatistics, KeysNewSinceTheClearAndCountersBelowTheBaseline) {
     EXPECT_EQ(v.core.drops.at("new-reason"), 4u) << "a key without a baseline counts from 0";
     EXPECT_EQ(v.core.drops.at("a"), 1u);
     EXPECT_EQ(v.socket.sent, 0u);
+}
+
+TEST(PimdClearStatistics, TheUpcallBacklogsLevelsStayAsTheyAre) {
+    PimStatisticsView base = all(5), now = all(8);
+    base.upcall_backlog.waiting = 40;
+    base.upcall_backlog.peak = 900;
+    now.upcall_backlog.waiting = 12;
+    now.upcall_backlog.peak = 900;
+    now.upcall_backlog_limit = base.upcall_backlog_limit = 32768;
+    auto v = statistics_since(now, base);
+    EXPECT_EQ(v.upcall_backlog.waiting, 12u) << "what waits now, not a difference";
+    EXPECT_EQ(v.upcall_backlog.peak, 900u);
+    EXPECT_EQ(v.upcall_backlog_limit, 32768u);
+    EXPECT_EQ(v.upcall_backlog.newest_first, 3u);
+    EXPECT_EQ(v.upcall_backlog.refused, 3u);
 }
 
 }  // namespace

@@ -384,9 +384,12 @@ void SparseMode::sample_traffic() {
         if (e && on_spt_path &&
             (directly_connected(sg.source) ||
              (std::holds_alternative<UpJoined>(e->upstream) && !inherited_olist_sg(in, sg).empty()))) {
+            // Only a KAT that starts or an SPTbit that changes moves a macro (JoinDesired(S,G),
+            // CouldRegister, the olists): a flow that keeps sending re-evaluates nothing.
+            const bool kat_was_running = e->keepalive_running(), had_sptbit = e->spt_bit;
             restart_keepalive(*e);
             update_sptbit(sg, iif);
-            groups.insert(sg.group);
+            if (!kat_was_running || e->spt_bit != had_sptbit) groups.insert(sg.group);
         } else if (!on_spt_path && tib_.find(StarGKey{sg.group}) &&
                    check_switch_to_spt(in, sg, core_.config().spt_threshold.switch_desired(o))) {
             if (SGEntry* created = sg_entry(sg)) {

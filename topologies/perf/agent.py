@@ -7,7 +7,10 @@ time.time() (CLOCK_REALTIME, the same clock in every namespace of the machine).
             are spoofed on the LAN, so 10,000 distinct (S,G) start within one round (~0.1 s).
   stream    one (S,G) at a fixed rate, sequence-numbered payload (the new-source loss run and the latency run).
   recv      joins groups (any source) on one socket and counts datagrams per (S,G) and per sequence number.
-  mfcwatch  polls /proc/net/ip_mr_cache of the namespace until N resolved entries with oifs are installed.
+  mfcwatch  listens to the namespace's MFC notifications (rtnetlink group RTNLGRP_IPV4_MROUTE: the kernel sends one
+            RTM_NEWROUTE per MRT_ADD_MFC) until N distinct (S,G) are installed with oifs, then confirms the count in
+            /proc/net/ip_mr_cache once. Polling that file instead held the kernel's unresolved-list lock, the lock
+            the routers and the sender contend for, for milliseconds per read.
   firstdata captures on an interface (AF_PACKET, kernel timestamps): the outgoing IGMP report for a group and the
             first data packet to that group; joins the group itself after --join-after seconds.
 """
@@ -185,30 +188,92 @@ def resolved_mfc_count() -> int:
         return len(_LINE_WITH_OIFS.findall(f.read()))
 
 
+RTNLGRP_IPV4_MROUTE = 6
+RTNL_FAMILY_IPMR = 128
+RTM_NEWROUTE, RTM_DELROUTE = 24, 25
+RTA_DST, RTA_SRC, RTA_MULTIPATH = 1, 2, 9
+SOL_NETLINK, NETLINK_ADD_MEMBERSHIP = 270, 1
+SO_RCVBUFFORCE = 33
+RTNH_F_UNRESOLVED = 32
+
+
+def mroute_events(buf: bytes) -> list[tuple[int, bytes, bytes, int]]:
+    """(message type, source, group, number of oifs) of each IPv4 MFC notification in a netlink datagram."""
+    out = []
+    off = 0
+    while off + 16 <= len(buf):
+        length, mtype = struct.unpack_from("=IH", buf, off)
+        if length < 16 or off + length > len(buf):
+            break
+        body = off + 16
+        if mtype == RTM_NEWROUTE and length >= 28 and buf[body + 8] & RTNH_F_UNRESOLVED:
+            pass  # the kernel's unresolved entry (a NOCACHE upcall), before any MRT_ADD_MFC
+        elif mtype in (RTM_NEWROUTE, RTM_DELROUTE) and length >= 28 and buf[body] == RTNL_FAMILY_IPMR:
+            src = dst = b""
+            oifs = 0
+            a = body + 12  # struct rtmsg
+            while a + 4 <= off + length:
+                alen, atype = struct.unpack_from("=HH", buf, a)
+                if alen < 4:
+                    break
+                if atype == RTA_SRC:
+                    src = buf[a + 4:a + 8]
+                elif atype == RTA_DST:
+                    dst = buf[a + 4:a + 8]
+                elif atype == RTA_MULTIPATH:
+                    n = a + 4
+                    while n + 8 <= a + alen:
+                        oifs += 1
+                        n += max(8, (struct.unpack_from("=H", buf, n)[0] + 3) & ~3)
+                a += (alen + 3) & ~3
+            out.append((mtype, src, dst, oifs))
+        off += (length + 3) & ~3
+    return out
+
+
 def cmd_mfcwatch(a) -> dict:
+    s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, socket.NETLINK_ROUTE)
+    s.setsockopt(socket.SOL_SOCKET, SO_RCVBUFFORCE, 64 << 20)
+    s.bind((0, 0))
+    s.setsockopt(SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, RTNLGRP_IPV4_MROUTE)
     if a.ready_file:
         open(a.ready_file, "w").close()
     deadline = time.time() + a.timeout
-    first_seen = None
-    best = 0
+    installed: set[tuple[bytes, bytes]] = set()
+    first_seen = all_installed = None
     samples = []
-    # Reading a 10k-entry /proc/net/ip_mr_cache costs milliseconds of CPU (and the kernel's MFC lock): the
-    # pause after each read is at least twice the read, so the watcher never takes more than a third of a core
-    # from the routers it measures on a 2-core machine.
-    while time.time() < deadline:
-        t_read = time.time()
-        n = resolved_mfc_count()
+    events = 0
+    lost = False
+    while all_installed is None and time.time() < deadline:
+        s.settimeout(max(0.001, deadline - time.time()))
+        try:
+            buf = s.recv(65536)
+        except TimeoutError:
+            break
+        except OSError as e:  # ENOBUFS: notifications were lost; the /proc count below still tells the truth
+            if e.errno != 105:
+                raise
+            lost = True
+            continue
         now = time.time()
-        pause = max(a.interval, 2 * (now - t_read))
-        if n > best:
-            samples.append((round(now, 4), n))
-        best = max(best, n)
+        for mtype, src, dst, oifs in mroute_events(buf):
+            events += 1
+            if mtype == RTM_NEWROUTE and oifs > 0:
+                installed.add((src, dst))
+            else:
+                installed.discard((src, dst))
+        n = len(installed)
         if n > 0 and first_seen is None:
             first_seen = now
         if n >= a.expect:
-            return {"all_installed": now, "first_installed": first_seen, "count": n, "samples": samples}
-        time.sleep(pause)
-    return {"all_installed": None, "first_installed": first_seen, "count": best, "samples": samples}
+            all_installed = now
+        if not samples or (samples[-1][1] != n and (now - samples[-1][0] >= 0.001 or all_installed)):
+            samples.append((round(now, 4), n))
+    proc = resolved_mfc_count()
+    if all_installed is None and proc >= a.expect:  # notifications lost: the first moment the file says so
+        all_installed = time.time()
+    return {"all_installed": all_installed, "first_installed": first_seen, "count": max(len(installed), proc),
+            "proc_count": proc, "events": events, "events_lost": lost, "samples": samples}
 
 
 def cmd_firstdata(a) -> dict:
@@ -286,7 +351,6 @@ def main() -> int:
     m = sub.add_parser("mfcwatch")
     m.add_argument("--expect", type=int, required=True)
     m.add_argument("--timeout", type=float, default=20)
-    m.add_argument("--interval", type=float, default=0.005)
     m.add_argument("--ready-file")
     f = sub.add_parser("firstdata")
     f.add_argument("--iface", required=True)

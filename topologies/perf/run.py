@@ -10,9 +10,10 @@ the RP and no Register is needed: r1 (DR + RP) forwards on (S,G) state created f
 Runs, in this order (each prints its measurements; --only picks some; the burst goes last because pimd works
 through its upcalls for a while afterwards):
   burst     10,000 new (S,G) at once (100 spoofed sources x 100 groups, 20k pkt/s like the FRR reference) toward a
-            receiver joined to the 100 groups: time from the first packet sent until each router's
-            /proc/net/ip_mr_cache holds all 10,000 resolved entries, upcalls lost (pimd's SO_RXQ_OVFL count and
-            the kernel's socket drops in /proc/net/raw), NOCACHE upcalls seen, pimd VmRSS / VmHWM.
+            receiver joined to the 100 groups: time from the first packet sent until each router's kernel has
+            installed all 10,000 entries with oifs (its MFC notifications, confirmed in /proc/net/ip_mr_cache),
+            upcalls lost (pimd's SO_RXQ_OVFL count and the kernel's socket drops in /proc/net/raw), NOCACHE
+            upcalls seen, pimd VmRSS / VmHWM.
   newsrc    a new source toward a joined receiver, 1000 pkt/s: of the first 100 datagrams, how many arrive
             (the first-hop router's kernel queues up to 4 per unresolved entry and replays them on resolve).
   latency   source already sending (10k pkt/s); the receiver joins: its IGMP report to the first data packet on
@@ -150,7 +151,7 @@ def start_profile(daemons, out_dir: str | None) -> list:
     Path(out_dir).mkdir(parents=True, exist_ok=True)
     procs = []
     for name, d in daemons.items():
-        procs.append(subprocess.Popen(["perf", "record", "-g", "-q", "-o", f"{out_dir}/pimd-{name}.data", "-p",
+        procs.append(subprocess.Popen(["perf", "record", "--call-graph", "dwarf,16384", "-F", "2000", "-q", "-o", f"{out_dir}/pimd-{name}.data", "-p",
                                        str(d.pid)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
     time.sleep(0.5)
     return procs
@@ -171,8 +172,12 @@ def run_burst(topo, daemons, profile_dir: str | None = None) -> dict:
     poll(ready.exists, timeout=10, what="burst receiver joined")
     wait_joined(topo, [f"239.2.0.{i}" for i in range(BURST_GROUPS)])
     before = {r.name: (pim_stats(r)["upcalls"], raw_drops(r), cpu_seconds(daemons[r.name].pid)) for r in topo.routers}
-    watches = {r.name: agent(r, "mfcwatch", "--expect", n, "--timeout", 20, name=f"mfcwatch-{r.name}")
-               for r in topo.routers}
+    watching = {r.name: Path(r.run_dir) / "mfcwatch.ready" for r in topo.routers}
+    for f in watching.values():
+        f.unlink(missing_ok=True)
+    watches = {r.name: agent(r, "mfcwatch", "--expect", n, "--timeout", 20, "--ready-file", watching[r.name],
+                             name=f"mfcwatch-{r.name}") for r in topo.routers}
+    poll(lambda: all(f.exists() for f in watching.values()), timeout=10, what="MFC watchers subscribed")
     profilers = start_profile(daemons, profile_dir)
     time.sleep(0.3)
     sender = agent(topo.src, "burst", "--iface", "eth0", "--source-base", SOURCE_BASE, "--sources", BURST_SOURCES,
@@ -182,15 +187,22 @@ def run_burst(topo, daemons, profile_dir: str | None = None) -> dict:
     out = {"sent": tx["sent"], "distinct_sg": tx["distinct_sg"], "round_s": tx["round_seconds"]}
     for r in topo.routers:
         w = result_of(watches[r.name], 30)
-        up, drops = pim_stats(r)["upcalls"], raw_drops(r)
+        stats = pim_stats(r)
+        up, backlog, drops = stats["upcalls"], stats["upcall_backlog"], raw_drops(r)
         user, system = cpu_seconds(daemons[r.name].pid)
         out[r.name] = {
             "installed": w["count"],
+            "installed_in_proc": w["proc_count"],
+            "mfc_notifications_lost": w["events_lost"],
             "all_installed_s": None if w["all_installed"] is None else round(w["all_installed"] - tx["first_send"], 3),
             "first_installed_s": None if w["first_installed"] is None else round(w["first_installed"] - tx["first_send"], 3),
             "installed_by_1s": max([n for t, n in w["samples"] if t - tx["first_send"] <= 1.0], default=0),
+            "installed_every_100ms": [max([n for t, n in w["samples"] if t - tx["first_send"] <= k / 10], default=0)
+                                      for k in range(1, 16)],
             "nocache": up["nocache"] - before[r.name][0]["nocache"],
             "overruns": up["overruns"] - before[r.name][0]["overruns"],
+            "upcall_backlog_peak": backlog["peak"],
+            "upcall_chunks_oldest_first": backlog["oldest_first_chunks"],
             "raw_socket_drops": drops - before[r.name][1],
             "cpu_user_s": round(user - before[r.name][2][0], 2),
             "cpu_system_s": round(system - before[r.name][2][1], 2),

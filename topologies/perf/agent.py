@@ -7,10 +7,6 @@ time.time() (CLOCK_REALTIME, the same clock in every namespace of the machine).
             are spoofed on the LAN, so 10,000 distinct (S,G) start within one round (~0.1 s).
   stream    one (S,G) at a fixed rate, sequence-numbered payload (the new-source loss run and the latency run).
   recv      joins groups (any source) on one socket and counts datagrams per (S,G) and per sequence number.
-  mfcwatch  listens to the namespace's MFC notifications (rtnetlink group RTNLGRP_IPV4_MROUTE: the kernel sends one
-            RTM_NEWROUTE per MRT_ADD_MFC) until N distinct (S,G) are installed with oifs, then confirms the count in
-            /proc/net/ip_mr_cache once. Polling that file instead held the kernel's unresolved-list lock, the lock
-            the routers and the sender contend for, for milliseconds per read.
   firstdata captures on an interface (AF_PACKET, kernel timestamps): the outgoing IGMP report for a group and the
             first data packet to that group; joins the group itself after --join-after seconds.
 """
@@ -21,7 +17,6 @@ import argparse
 import ipaddress
 import json
 import os
-import re
 import select
 import socket
 import struct
@@ -178,104 +173,6 @@ def cmd_recv(a) -> dict:
 
 # The kernel prints an oif as " vif:ttl" and nothing else of an entry has a colon: unresolved entries (Iif -1)
 # and negative ones have no Oifs column.
-_LINE_WITH_OIFS = re.compile(rb":[^\n]*\n")
-
-
-def resolved_mfc_count() -> int:
-    """Resolved entries with at least one oif. One regex over the file: splitting 10k lines in Python cost ~15 ms
-    of CPU per read (2 ms this way), taken from the routers being measured."""
-    with open("/proc/net/ip_mr_cache", "rb") as f:
-        return len(_LINE_WITH_OIFS.findall(f.read()))
-
-
-RTNLGRP_IPV4_MROUTE = 6
-RTNL_FAMILY_IPMR = 128
-RTM_NEWROUTE, RTM_DELROUTE = 24, 25
-RTA_DST, RTA_SRC, RTA_MULTIPATH = 1, 2, 9
-SOL_NETLINK, NETLINK_ADD_MEMBERSHIP = 270, 1
-SO_RCVBUFFORCE = 33
-RTNH_F_UNRESOLVED = 32
-
-
-def mroute_events(buf: bytes) -> list[tuple[int, bytes, bytes, int]]:
-    """(message type, source, group, number of oifs) of each IPv4 MFC notification in a netlink datagram."""
-    out = []
-    off = 0
-    while off + 16 <= len(buf):
-        length, mtype = struct.unpack_from("=IH", buf, off)
-        if length < 16 or off + length > len(buf):
-            break
-        body = off + 16
-        if mtype == RTM_NEWROUTE and length >= 28 and buf[body + 8] & RTNH_F_UNRESOLVED:
-            pass  # the kernel's unresolved entry (a NOCACHE upcall), before any MRT_ADD_MFC
-        elif mtype in (RTM_NEWROUTE, RTM_DELROUTE) and length >= 28 and buf[body] == RTNL_FAMILY_IPMR:
-            src = dst = b""
-            oifs = 0
-            a = body + 12  # struct rtmsg
-            while a + 4 <= off + length:
-                alen, atype = struct.unpack_from("=HH", buf, a)
-                if alen < 4:
-                    break
-                if atype == RTA_SRC:
-                    src = buf[a + 4:a + 8]
-                elif atype == RTA_DST:
-                    dst = buf[a + 4:a + 8]
-                elif atype == RTA_MULTIPATH:
-                    n = a + 4
-                    while n + 8 <= a + alen:
-                        oifs += 1
-                        n += max(8, (struct.unpack_from("=H", buf, n)[0] + 3) & ~3)
-                a += (alen + 3) & ~3
-            out.append((mtype, src, dst, oifs))
-        off += (length + 3) & ~3
-    return out
-
-
-def cmd_mfcwatch(a) -> dict:
-    s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, socket.NETLINK_ROUTE)
-    s.setsockopt(socket.SOL_SOCKET, SO_RCVBUFFORCE, 64 << 20)
-    s.bind((0, 0))
-    s.setsockopt(SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, RTNLGRP_IPV4_MROUTE)
-    if a.ready_file:
-        open(a.ready_file, "w").close()
-    deadline = time.time() + a.timeout
-    installed: set[tuple[bytes, bytes]] = set()
-    first_seen = all_installed = None
-    samples = []
-    events = 0
-    lost = False
-    while all_installed is None and time.time() < deadline:
-        s.settimeout(max(0.001, deadline - time.time()))
-        try:
-            buf = s.recv(65536)
-        except TimeoutError:
-            break
-        except OSError as e:  # ENOBUFS: notifications were lost; the /proc count below still tells the truth
-            if e.errno != 105:
-                raise
-            lost = True
-            continue
-        now = time.time()
-        for mtype, src, dst, oifs in mroute_events(buf):
-            events += 1
-            if mtype == RTM_NEWROUTE and oifs > 0:
-                installed.add((src, dst))
-            else:
-                installed.discard((src, dst))
-        n = len(installed)
-        if n > 0 and first_seen is None:
-            first_seen = now
-        if n >= a.expect:
-            all_installed = now
-        if not samples or (samples[-1][1] != n and (now - samples[-1][0] >= 0.001 or all_installed)):
-            samples.append((round(now, 4), n))
-    proc = resolved_mfc_count()
-    if all_installed is None and proc >= a.expect:  # notifications lost: the first moment the file says so
-        all_installed = time.time()
-    return {"all_installed": all_installed, "first_installed": first_seen, "count": max(len(installed), proc),
-            "proc_count": proc, "events": events, "events_lost": lost, "samples": samples}
-
-
 def cmd_firstdata(a) -> dict:
     """Captures on iface: the IGMP report leaving for the group (v2 report to G, or a v3 report to 224.0.0.22
     naming G) and the first UDP datagram to G arriving; both with kernel timestamps."""
@@ -348,10 +245,6 @@ def main() -> int:
     r.add_argument("--idle", type=float)
     r.add_argument("--per-source", type=int, default=0, help="report sequence numbers below this per source")
     r.add_argument("--ready-file")
-    m = sub.add_parser("mfcwatch")
-    m.add_argument("--expect", type=int, required=True)
-    m.add_argument("--timeout", type=float, default=20)
-    m.add_argument("--ready-file")
     f = sub.add_parser("firstdata")
     f.add_argument("--iface", required=True)
     f.add_argument("--iface-addr", required=True)
@@ -361,7 +254,7 @@ def main() -> int:
     f.add_argument("--join-after", type=float, default=0.3)
     f.add_argument("--timeout", type=float, default=5)
     a = p.parse_args()
-    fn = {"burst": cmd_burst, "stream": cmd_stream, "recv": cmd_recv, "mfcwatch": cmd_mfcwatch,
+    fn = {"burst": cmd_burst, "stream": cmd_stream, "recv": cmd_recv,
           "firstdata": cmd_firstdata}[a.cmd]
     print(json.dumps(fn(a)), flush=True)
     return 0

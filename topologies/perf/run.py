@@ -11,7 +11,8 @@ Runs, in this order (each prints its measurements; --only picks some; the burst 
 through its upcalls for a while afterwards):
   burst     10,000 new (S,G) at once (100 spoofed sources x 100 groups, 20k pkt/s like the FRR reference) toward a
             receiver joined to the 100 groups: time from the first packet sent until each router's kernel has
-            installed all 10,000 entries with oifs (its MFC notifications, confirmed in /proc/net/ip_mr_cache),
+            installed all 10,000 entries with oifs (its MFC notifications, counted by fanout_mfc_watch from
+            tests/bench/tools, confirmed in /proc/net/ip_mr_cache),
             upcalls lost (pimd's SO_RXQ_OVFL count and the kernel's socket drops in /proc/net/raw), NOCACHE
             upcalls seen, pimd VmRSS / VmHWM.
   newsrc    a new source toward a joined receiver, 1000 pkt/s: of the first 100 datagrams, how many arrive
@@ -42,7 +43,7 @@ sys.path.insert(0, str(REPO / "topologies"))
 sys.path.insert(0, str(REPO / "topologies" / "line3"))
 sys.path.insert(0, str(REPO / "topologies" / "demo"))
 
-from lab import Lab, poll  # noqa: E402
+from lab import Lab, default_build_dir, find_binary, poll  # noqa: E402
 from pimd_setup import neighbor_addresses, pimd_yaml  # noqa: E402
 import topology as line3  # noqa: E402
 
@@ -175,8 +176,10 @@ def run_burst(topo, daemons, profile_dir: str | None = None) -> dict:
     watching = {r.name: Path(r.run_dir) / "mfcwatch.ready" for r in topo.routers}
     for f in watching.values():
         f.unlink(missing_ok=True)
-    watches = {r.name: agent(r, "mfcwatch", "--expect", n, "--timeout", 20, "--ready-file", watching[r.name],
-                             name=f"mfcwatch-{r.name}") for r in topo.routers}
+    watcher = str(find_binary("fanout_mfc_watch", default_build_dir() / "tests" / "bench"))
+    watches = {r.name: r.start(f"mfcwatch-{r.name}", [watcher, "--expect", str(n), "--timeout", "20",
+                                                       "--ready-file", str(watching[r.name])])
+               for r in topo.routers}
     poll(lambda: all(f.exists() for f in watching.values()), timeout=10, what="MFC watchers subscribed")
     profilers = start_profile(daemons, profile_dir)
     time.sleep(0.3)

@@ -106,10 +106,10 @@ Result<Unit, MrtError> LinuxKernelMrt::not_initialised(const std::string& what) 
 }
 
 Result<Unit, MrtError> LinuxKernelMrt::set_option(int name, const void* value, unsigned len,
-                                                  const std::string& what) {
+                                                  const std::function<std::string()>& what) {
     if (::setsockopt(sock_.get(), IPPROTO_IP, name, value, len) != 0) {
         int e = errno;
-        return make_err(MrtError{e, what + " failed: " + explain(e, options_.table)});
+        return make_err(MrtError{e, what() + " failed: " + explain(e, options_.table)});
     }
     return Unit{};
 }
@@ -126,10 +126,11 @@ Result<Unit, MrtError> LinuxKernelMrt::init(const MrtOptions& options) {
     Result<Unit, MrtError> r = setup_receive_path();
     if (r && options.table != kDefaultMrtTable) {
         uint32_t t = options.table;
-        r = set_option(MRT_TABLE, &t, sizeof(t), "MRT_TABLE " + std::to_string(t));
+        r = set_option(MRT_TABLE, &t, sizeof(t), [&] { return "MRT_TABLE " + std::to_string(t); });
     }
     if (r)
-        r = set_option(MRT_INIT, &one, sizeof(one), "MRT_INIT (table " + std::to_string(options.table) + ")");
+        r = set_option(MRT_INIT, &one, sizeof(one),
+                       [&] { return "MRT_INIT (table " + std::to_string(options.table) + ")"; });
     if (r) r = set_pim_mode(options.pim);
     if (r) r = set_assert(options.assert_upcalls);
     if (!r) {
@@ -203,16 +204,18 @@ Result<Unit, MrtError> LinuxKernelMrt::set_pim_mode(PimMode mode) {
     if (!sock_.valid()) return not_initialised("MRT_PIM");
     int off = 0;
     // The kernel records a new mode only when the on/off value changes: go through 0 to set it exactly.
-    if (auto r = set_option(MRT_PIM, &off, sizeof(off), "MRT_PIM 0"); !r && mode != PimMode::kOff) return r;
+    if (auto r = set_option(MRT_PIM, &off, sizeof(off), [&] { return std::string("MRT_PIM 0"); });
+        !r && mode != PimMode::kOff)
+        return r;
     if (mode == PimMode::kOff) return Unit{};
     int v = mode == PimMode::kOnWithWrongVifWhole ? IGMPMSG_WRVIFWHOLE : 1;
-    return set_option(MRT_PIM, &v, sizeof(v), "MRT_PIM " + std::to_string(v));
+    return set_option(MRT_PIM, &v, sizeof(v), [&] { return "MRT_PIM " + std::to_string(v); });
 }
 
 Result<Unit, MrtError> LinuxKernelMrt::set_assert(bool on) {
     if (!sock_.valid()) return not_initialised("MRT_ASSERT");
     int v = on ? 1 : 0;
-    return set_option(MRT_ASSERT, &v, sizeof(v), "MRT_ASSERT " + std::to_string(v));
+    return set_option(MRT_ASSERT, &v, sizeof(v), [&] { return "MRT_ASSERT " + std::to_string(v); });
 }
 
 Result<Unit, MrtError> LinuxKernelMrt::add_vif_raw(VifIndex index, uint8_t flags, int ifindex,
@@ -270,7 +273,7 @@ Result<Unit, MrtError> LinuxKernelMrt::del_vif(VifIndex index) {
 
 Result<Unit, MrtError> LinuxKernelMrt::write_mfc(const MfcEntry& entry) {
     mfcctl m = to_mfcctl(entry);
-    return set_option(MRT_ADD_MFC, &m, sizeof(m), "MRT_ADD_MFC " + entry.key().to_string());
+    return set_option(MRT_ADD_MFC, &m, sizeof(m), [&] { return "MRT_ADD_MFC " + entry.key().to_string(); });
 }
 
 Result<Unit, MrtError> LinuxKernelMrt::add_mfc(const MfcEntry& entry) {
@@ -301,15 +304,16 @@ Result<Unit, MrtError> LinuxKernelMrt::del_mfc(Ipv4Address source, Ipv4Address g
 }
 
 Result<SgCounters, MrtError> LinuxKernelMrt::get_sg_counters(Ipv4Address source, Ipv4Address group) {
-    std::string what = "SIOCGETSGCNT " + SGKey{source, group}.to_string();
-    if (!sock_.valid()) return make_err(MrtError{EBADF, what + ": the mroute socket is not initialised"});
+    // Sampled for every flow every few seconds: the description is built only for an error.
+    auto what = [&] { return "SIOCGETSGCNT " + SGKey{source, group}.to_string(); };
+    if (!sock_.valid()) return make_err(MrtError{EBADF, what() + ": the mroute socket is not initialised"});
     sioc_sg_req req{};
     req.src.s_addr = source.network_order();
     req.grp.s_addr = group.network_order();
     if (::ioctl(sock_.get(), SIOCGETSGCNT, &req) != 0) {
         int e = errno;
         return make_err(
-            MrtError{e, what + " failed: " + (e == EADDRNOTAVAIL ? "no such entry" : errno_text(e))});
+            MrtError{e, what() + " failed: " + (e == EADDRNOTAVAIL ? "no such entry" : errno_text(e))});
     }
     return SgCounters{req.pktcnt, req.bytecnt, req.wrong_if};
 }

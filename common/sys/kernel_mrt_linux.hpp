@@ -13,6 +13,7 @@
 // - We keep our own table of VIFs and MFCs; the kernel is never dumped on a hot path.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <span>
 
@@ -60,7 +61,9 @@ class LinuxKernelMrt final : public KernelMrt {
 
   private:
     Result<Unit, MrtError> not_initialised(const std::string& what) const;
-    Result<Unit, MrtError> set_option(int name, const void* value, unsigned len, const std::string& what);
+    // setsockopt(IPPROTO_IP, name); a failure's message names what() (built only then: MFC adds are hot).
+    Result<Unit, MrtError> set_option(int name, const void* value, unsigned len,
+                                      const std::function<std::string()>& what);
     Result<Unit, MrtError> add_vif_raw(VifIndex index, uint8_t flags, int ifindex, const char* what);
     Result<Unit, MrtError> write_mfc(const MfcEntry& entry);
     Result<Unit, MrtError> setup_receive_path();

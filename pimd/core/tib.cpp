@@ -131,7 +131,8 @@ const StarGEntry* Tib::find(StarGKey k) const {
     return const_cast<Tib*>(this)->find(k);
 }
 SGEntry* Tib::find(const SGKey& k) {
-    return last_sg_.find(sg_, k);
+    auto it = sg_index_.find(k);
+    return it == sg_index_.end() ? nullptr : it->second;
 }
 const SGEntry* Tib::find(const SGKey& k) const {
     return const_cast<Tib*>(this)->find(k);
@@ -157,7 +158,7 @@ StarGEntry& Tib::get_or_create(StarGKey k, TimePoint now) {
 SGEntry& Tib::get_or_create(const SGKey& k, TimePoint now) {
     auto [it, fresh] = sg_.try_emplace(k);
     if (fresh) {
-        last_sg_.forget();
+        sg_index_.emplace(k, &it->second);
         it->second.key = k;
         it->second.created = now;
         it->second.upstream_since = now;
@@ -219,18 +220,20 @@ bool Tib::collect(StarGKey k) {
 bool Tib::collect(const SGKey& k) {
     auto it = sg_.find(k);
     if (it == sg_.end() || !it->second.idle()) return false;
+    const SGKey key = k;  // k may be the erased entry's own key
+    sg_index_.erase(key);
     sg_.erase(it);
-    last_sg_.forget();
-    index_remove(k);
+    index_remove(key);
     return true;
 }
 
 bool Tib::collect_rpt(const SGKey& k) {
     auto it = sg_rpt_.find(k);
     if (it == sg_rpt_.end() || !it->second.idle()) return false;
+    const SGKey key = k;  // k may be the erased entry's own key
     sg_rpt_.erase(it);
     last_sg_rpt_.forget();
-    index_remove(k);
+    index_remove(key);
     return true;
 }
 

@@ -32,6 +32,7 @@
 #include <optional>
 #include <set>
 #include <string_view>
+#include <unordered_map>
 #include <variant>
 #include <vector>
 
@@ -168,7 +169,7 @@ struct SGRptEntry {
 class Tib {
   public:
     Tib() = default;
-    Tib(const Tib&) = delete;  // the lookup memo points into this object's maps
+    Tib(const Tib&) = delete;  // the lookup memos and sg_index_ point into this object's maps
     Tib& operator=(const Tib&) = delete;
 
     // Lookups (nullptr when absent).
@@ -210,11 +211,13 @@ class Tib {
 
     std::map<Ipv4Address, StarGEntry> star_g_;
     std::map<SGKey, SGEntry> sg_;  // ordered by (source, group): a source's entries are one range
+    // find(SGKey) by hash: a burst of new sources looks up every new (S,G) several times, and a tree walk
+    // over 10k entries was the core's costliest lookup. Map nodes are stable; insert and erase maintain it.
+    std::unordered_map<SGKey, SGEntry*> sg_index_;
     std::map<SGKey, SGRptEntry> sg_rpt_;
     std::map<Ipv4Address, std::set<Ipv4Address>> sources_by_group_;
     // The macros' repeated lookups (last_lookup.hpp), forgotten on every insert and erase of their map.
     mutable LastLookup<Ipv4Address, StarGEntry> last_star_g_;
-    mutable LastLookup<SGKey, SGEntry> last_sg_;
     mutable LastLookup<SGKey, SGRptEntry> last_sg_rpt_;
 };
 

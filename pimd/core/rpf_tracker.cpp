@@ -28,40 +28,49 @@ std::optional<RpfRoute> RpfTracker::resolve(Ipv4Address addr) {
 
 const std::optional<RpfRoute>& RpfTracker::track(Ipv4Address addr) {
     auto [it, inserted] = entries_.try_emplace(addr);
-    if (inserted)
+    if (inserted) {
+        index_.emplace(addr, &it->second);
         it->second.route = resolve(addr);
-    else if (it->second.refs == 0)
+    } else if (it->second.refs == 0)
         ++counters_.idle_reused;
     if (it->second.refs++ == 0) ++tracked_;
     return it->second.route;
 }
 
 void RpfTracker::untrack(Ipv4Address addr) {
-    auto it = entries_.find(addr);
-    if (it == entries_.end() || it->second.refs == 0) return;
-    if (--it->second.refs > 0) return;
+    Entry* e = entry(addr);
+    if (!e || e->refs == 0) return;
+    if (--e->refs > 0) return;
     --tracked_;
-    it->second.idle_since = ++idle_stamp_;
+    e->idle_since = ++idle_stamp_;
     idle_order_.push_back(IdleSlot{addr, idle_stamp_});
     // Forget the oldest idle addresses beyond kMaxIdle.
     while (entries_.size() - tracked_ > kMaxIdle && !idle_order_.empty()) {
         const IdleSlot oldest = idle_order_.front();
         idle_order_.pop_front();
-        if (live(oldest)) entries_.erase(oldest.address);
+        if (live(oldest)) {
+            index_.erase(oldest.address);
+            entries_.erase(oldest.address);
+        }
     }
     // Drop stale slots once they outnumber the live ones (at most kMaxIdle): amortized O(1) per untrack.
     if (idle_order_.size() > 2 * kMaxIdle)
         std::erase_if(idle_order_, [this](const IdleSlot& slot) { return !live(slot); });
 }
 
+RpfTracker::Entry* RpfTracker::entry(Ipv4Address addr) const {
+    auto it = index_.find(addr);
+    return it == index_.end() ? nullptr : it->second;
+}
+
 bool RpfTracker::live(const IdleSlot& slot) const {
-    auto it = entries_.find(slot.address);
-    return it != entries_.end() && it->second.refs == 0 && it->second.idle_since == slot.stamp;
+    const Entry* e = entry(slot.address);
+    return e && e->refs == 0 && e->idle_since == slot.stamp;
 }
 
 const RpfTracker::Entry* RpfTracker::tracked_entry(Ipv4Address addr) const {
-    auto it = entries_.find(addr);
-    return it == entries_.end() || it->second.refs == 0 ? nullptr : &it->second;
+    const Entry* e = entry(addr);
+    return e && e->refs > 0 ? e : nullptr;
 }
 
 const std::optional<RpfRoute>* RpfTracker::find(Ipv4Address addr) const {

@@ -22,6 +22,7 @@
 #include <deque>
 #include <map>
 #include <optional>
+#include <unordered_map>
 #include <vector>
 
 #include "common/core/ip.hpp"
@@ -63,6 +64,8 @@ class RpfTracker {
     static constexpr size_t kMaxIdle = 1024;
 
     explicit RpfTracker(RibView& rib, PreferenceTable prefs = PreferenceTable::defaults());
+    RpfTracker(const RpfTracker&) = delete;  // index_ points into entries_
+    RpfTracker& operator=(const RpfTracker&) = delete;
 
     // Takes a reference on addr; resolves it on first use. Returns the current answer (nullopt: unreachable).
     const std::optional<RpfRoute>& track(Ipv4Address addr);
@@ -102,14 +105,17 @@ class RpfTracker {
     };
     bool live(const IdleSlot& slot) const;
     std::optional<RpfRoute> resolve(Ipv4Address addr);
+    Entry* entry(Ipv4Address addr) const;  // tracked or idle (index_)
     const Entry* tracked_entry(Ipv4Address addr) const;
 
     RibView& rib_;
     PreferenceTable prefs_;
     std::map<Ipv4Address, Entry> entries_;  // tracked and idle; ordered: a prefix is a contiguous range
-    size_t tracked_ = 0;                    // entries with refs > 0
-    std::deque<IdleSlot> idle_order_;       // when each idle entry went idle, oldest first; stale slots
-    uint64_t idle_stamp_ = 0;               // (re-tracked or idle again since) are skipped
+    // entries_ by hash: every macro evaluation asks for RPF(S) and RPF(RP), several times per new (S,G).
+    std::unordered_map<Ipv4Address, Entry*> index_;
+    size_t tracked_ = 0;               // entries with refs > 0
+    std::deque<IdleSlot> idle_order_;  // when each idle entry went idle, oldest first; stale slots
+    uint64_t idle_stamp_ = 0;          // (re-tracked or idle again since) are skipped
     RpfTrackerCounters counters_;
 };
 

@@ -28,7 +28,8 @@ std::vector<KernelUpcall> UpcallBacklog::take(size_t n, TimePoint now) {
     const size_t count = std::min(n, nocache_.size());
     if (count == 0) return out;
     out.reserve(count);
-    const bool oldest = now - nocache_.front().since >= max_wait_;
+    const bool oldest = now - nocache_.front().since >= max_wait_ && since_oldest_ >= kOldestEvery;
+    since_oldest_ = oldest ? 1 : since_oldest_ + 1;
     auto first = oldest ? nocache_.begin() : nocache_.end() - static_cast<std::ptrdiff_t>(count);
     auto last = first + static_cast<std::ptrdiff_t>(count);
     for (auto it = first; it != last; ++it)

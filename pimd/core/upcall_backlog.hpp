@@ -13,11 +13,12 @@
 //                     queue, in arrival order: a register's data packets keep their order, and an assert
 //                     answers the packet that caused it. Refused (false) when the backlog is full: room()
 //                     says how many more the reader may take from the socket, the rest wait there.
-//   take(n, now)      the next chunk for the core: every queued non-NOCACHE upcall (arrival order); otherwise
-//   up
-//                     to n NOCACHE, the newest ones, handed over in arrival order (the core answers a chunk
-//                     newest first). The oldest go first instead once the oldest has waited max_wait: a flood
-//                     of new sources must not starve the first ones until the kernel expires them (10 s).
+//   take(n, now)      the next chunk for the core: every queued non-NOCACHE upcall (arrival order);
+//                     otherwise up to n NOCACHE, the newest ones, handed over in arrival order (the core
+//                     answers a chunk newest first). Once the oldest has waited max_wait, every
+//                     kOldestEvery-th chunk is the oldest ones instead: a flood of new sources must not
+//                     starve the first ones until the kernel expires them (10 s), and serving only the oldest
+//                     would walk the whole list for every add and slow the end of the flood further.
 //
 // Independent NOCACHE upcalls commute: each is "data arrived for an (S,G) without a kernel entry", and an
 // (S,G) is upcalled once until the kernel resolves or expires it.
@@ -43,6 +44,8 @@ struct UpcallBacklogStats {
 
 class UpcallBacklog {
   public:
+    static constexpr uint64_t kOldestEvery = 8;
+
     UpcallBacklog(size_t limit, Duration max_wait) : limit_(limit), max_wait_(max_wait) {}
 
     size_t size() const { return nocache_.size() + others_.size(); }
@@ -65,6 +68,7 @@ class UpcallBacklog {
     std::deque<Waiting> nocache_;  // arrival order: the newest at the back
     std::deque<KernelUpcall> others_;
     UpcallBacklogStats stats_;
+    uint64_t since_oldest_ = kOldestEvery;  // NOCACHE chunks served since the last oldest-first one
 };
 
 }  // namespace fanout::pim

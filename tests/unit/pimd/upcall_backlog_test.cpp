@@ -68,22 +68,27 @@ TEST(UpcallBacklog, OtherKindsGoFirstAndInArrivalOrder) {
     EXPECT_EQ(sources(b.take(8, kT0)), (std::vector<uint32_t>{1, 3}));
 }
 
-TEST(UpcallBacklog, TheOldestGoFirstOnceTheyHaveWaitedMaxWait) {
+TEST(UpcallBacklog, EveryEighthChunkIsTheOldestOnceTheyHaveWaitedMaxWait) {
+    static_assert(UpcallBacklog::kOldestEvery == 8);
     UpcallBacklog b(100, milliseconds(500));
-    b.add(nocache(1), kT0);
-    b.add(nocache(2), kT0);
-    b.add(nocache(3), kT0 + milliseconds(400));
-    b.add(nocache(4), kT0 + milliseconds(400));
-    EXPECT_EQ(sources(b.take(1, kT0 + milliseconds(499))), (std::vector<uint32_t>{4}));
+    for (uint32_t i = 1; i <= 20; ++i)
+        b.add(nocache(i), i <= 2 ? kT0 : kT0 + milliseconds(400));
+    EXPECT_EQ(sources(b.take(1, kT0 + milliseconds(499))), (std::vector<uint32_t>{20}));
+    // 1 and 2 have waited 500 ms: the oldest go next, then seven newest-first chunks before the oldest again.
     EXPECT_EQ(sources(b.take(1, kT0 + milliseconds(500))), (std::vector<uint32_t>{1}));
+    std::vector<uint32_t> served;
+    for (int i = 0; i < 7; ++i)
+        served.push_back(sources(b.take(1, kT0 + milliseconds(500)))[0]);
+    EXPECT_EQ(served, (std::vector<uint32_t>{19, 18, 17, 16, 15, 14, 13}));
     EXPECT_EQ(sources(b.take(1, kT0 + milliseconds(500))), (std::vector<uint32_t>{2}));
-    // Upcall 3 has waited 100 ms only: newest first again.
-    b.add(nocache(5), kT0 + milliseconds(500));
-    EXPECT_EQ(sources(b.take(1, kT0 + milliseconds(500))), (std::vector<uint32_t>{5}));
+    // What is left (3..12) has waited 100 ms only: newest first, however many chunks went by.
+    for (int i = 0; i < 8; ++i)
+        b.take(1, kT0 + milliseconds(500));
+    EXPECT_EQ(sources(b.take(2, kT0 + milliseconds(500))), (std::vector<uint32_t>{3, 4}));
     const auto s = b.stats();
     EXPECT_EQ(s.oldest_first, 2u);
-    EXPECT_EQ(s.newest_first, 2u);
-    EXPECT_EQ(s.waiting, 1u);
+    EXPECT_EQ(s.newest_first, 17u);
+    EXPECT_EQ(s.waiting, 0u);
 }
 
 TEST(UpcallBacklog, RefusesPastItsLimitAndCountsIt) {

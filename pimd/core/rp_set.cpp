@@ -29,11 +29,13 @@ RpSet::RpSet(RpSetConfig cfg) : cfg_(std::move(cfg)) {}
 
 void RpSet::set_config(RpSetConfig cfg) {
     cfg_ = std::move(cfg);
+    memo_group_.reset();
 }
 
 void RpSet::set_dynamic(std::vector<DynamicRp> rps, uint8_t hash_mask_len) {
     dynamic_ = std::move(rps);
     dynamic_mask_len_ = hash_mask_len;
+    memo_group_.reset();
 }
 
 bool RpSet::is_ssm(Ipv4Address group) const {
@@ -96,10 +98,14 @@ std::optional<RpMapping> RpSet::best_in_tier(Ipv4Address group, RpOrigin tier) c
 }
 
 std::optional<RpMapping> RpSet::mapping_for(Ipv4Address group) const {
-    if (!group.is_multicast() || group.is_link_local_multicast() || is_ssm(group)) return std::nullopt;
-    for (auto tier : {RpOrigin::kStaticOverride, RpOrigin::kDynamic, RpOrigin::kStatic})
-        if (auto m = best_in_tier(group, tier)) return m;
-    return std::nullopt;
+    if (memo_group_ == group) return memo_mapping_;
+    std::optional<RpMapping> found;
+    if (group.is_multicast() && !group.is_link_local_multicast() && !is_ssm(group))
+        for (auto tier : {RpOrigin::kStaticOverride, RpOrigin::kDynamic, RpOrigin::kStatic})
+            if ((found = best_in_tier(group, tier))) break;
+    memo_group_ = group;
+    memo_mapping_ = found;
+    return found;
 }
 
 std::optional<Ipv4Address> RpSet::rp_for(Ipv4Address group) const {

@@ -105,6 +105,10 @@ class RpSet {
     RpSetConfig cfg_;
     std::vector<DynamicRp> dynamic_;
     uint8_t dynamic_mask_len_ = kDefaultHashMaskLen;
+    // The last group asked for and its mapping: a new (S,G) asks for RP(G) many times while it is evaluated.
+    // Forgotten when either set changes; a copy of the set may keep it (the copy has the same sets).
+    mutable std::optional<Ipv4Address> memo_group_;
+    mutable std::optional<RpMapping> memo_mapping_;
 };
 
 }  // namespace fanout::pim

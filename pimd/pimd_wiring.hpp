@@ -7,7 +7,8 @@
 //   PIM raw socket (PimSocket)                 -> IPv4 header stripped (common/packet/ipv4) -> RxPim
 //   PimCore actions (SysActions)               -> PimSocket sends, KernelMrt VIFs and MFCs
 //   PimCore interface up/down (observer)       -> join/leave ALL-PIM-ROUTERS (224.0.0.13) on the interface
-//   mroute socket upcalls (KernelMrt)          -> counted by type -> PimCore KernelUpcall
+//   mroute socket upcalls (KernelMrt)          -> counted by type -> UpcallBacklog (NOCACHE newest first, in
+//                                                 chunks; upcall_backlog.hpp) -> PimCore KernelUpcall
 //   igmpd over the IPC socket (IpcServer)      -> MembershipTable -> PimCore MembershipChanged
 //   netlink route changes (RibLookup)          -> PimCore RouteChanged; RPF lookups through NetlinkRibView
 //   kernel (S,G) counters (SIOCGETSGCNT)       -> the core's KeepAlive / SPT sampling (KernelCounterSource)

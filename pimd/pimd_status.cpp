@@ -120,9 +120,14 @@ std::string to_text(const PimNeighborsView& v) {
 }
 
 PimStatisticsView pim_statistics_view(const PimDaemon& d) {
-    return {pim::statistics_status(d.core()), d.socket().counters(),         d.rx_counters(),
-            d.actions().counters(),           d.mrt().upcall_counters(),     d.upcall_backlog(),
-            d.upcall_backlog_limit(),         d.static_mroutes().counters(), d.reloads(),
+    return {pim::statistics_status(d.core()),
+            d.socket().counters(),
+            d.rx_counters(),
+            d.actions().counters(),
+            d.mrt().upcall_counters(),
+            d.upcall_backlog(),
+            d.static_mroutes().counters(),
+            d.reloads(),
             d.core().sparse().counters()};
 }
 
@@ -163,7 +168,7 @@ json to_json(const PimStatisticsView& v) {
             {"upcall_backlog",
              {{"waiting", v.upcall_backlog.waiting},
               {"peak", v.upcall_backlog.peak},
-              {"limit", v.upcall_backlog_limit},
+              {"limit", v.upcall_backlog.limit},
               {"newest_first_chunks", v.upcall_backlog.newest_first},
               {"oldest_first_chunks", v.upcall_backlog.oldest_first},
               {"refused", v.upcall_backlog.refused}}},
@@ -219,7 +224,7 @@ std::string to_text(const PimStatisticsView& v) {
        << v.upcalls.wholepkt << ", WRVIFWHOLE " << v.upcalls.wrvifwhole << ", malformed "
        << v.upcalls.malformed << ", overruns " << v.upcalls.overruns << "\n";
     os << "Upcall backlog: waiting " << v.upcall_backlog.waiting << " (peak " << v.upcall_backlog.peak
-       << ", limit " << v.upcall_backlog_limit << "), chunks served newest first "
+       << ", limit " << v.upcall_backlog.limit << "), chunks served newest first "
        << v.upcall_backlog.newest_first << ", oldest first " << v.upcall_backlog.oldest_first
        << ", left in the socket when full " << v.upcall_backlog.refused << "\n";
     os << "Static mroutes: installs " << v.static_mroutes.installs << ", updates " << v.static_mroutes.updates

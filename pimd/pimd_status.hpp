@@ -69,7 +69,6 @@ struct PimStatisticsView {
     SysActionsCounters actions;
     sys::UpcallCounters upcalls;
     pim::UpcallBacklogStats upcall_backlog;  // read, waiting for the core (upcall_backlog.hpp)
-    size_t upcall_backlog_limit = 0;
     StaticMrouteCounters static_mroutes;
     uint64_t reloads = 0;
     pim::SparseModeCounters sparse;

@@ -95,7 +95,6 @@ class PimDaemon : private pim::PimObserver {
     const std::string& ipc_error() const { return ipc_error_; }
     const RxCounters& rx_counters() const { return rx_; }
     pim::UpcallBacklogStats upcall_backlog() const { return upcalls_.stats(); }
-    size_t upcall_backlog_limit() const { return upcalls_.limit(); }
     const BeaconService* beacons() const { return beacons_.get(); }
     const MsdpService* msdp() const { return msdp_.get(); }  // MSDP (msdp_service.hpp)
     uint64_t reloads() const { return reloads_; }

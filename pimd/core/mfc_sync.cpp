@@ -82,7 +82,7 @@ void MfcSync::expedite(std::span<const SGKey> keys) {
 size_t MfcSync::flush(size_t budget) {
     // Expedited keys first and all of them: each is an answer the kernel is waiting for with packets queued,
     // and while it waits every packet of a new (S,G) walks past it (mfc_sync.hpp). Their number is bounded by
-    // what one input can ask for (pimd reads at most 4096 upcalls per turn).
+    // what one input can ask for (pimd hands the core its upcalls in chunks of 32, upcall_backlog.hpp).
     while (!expedited_.empty()) {
         SGKey key = expedited_.front();
         expedited_.pop_front();

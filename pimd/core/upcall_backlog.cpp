@@ -42,6 +42,7 @@ std::vector<KernelUpcall> UpcallBacklog::take(size_t n, TimePoint now) {
 UpcallBacklogStats UpcallBacklog::stats() const {
     UpcallBacklogStats s = stats_;
     s.waiting = size();
+    s.limit = limit_;
     return s;
 }
 

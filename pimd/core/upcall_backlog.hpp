@@ -37,6 +37,7 @@ namespace fanout::pim {
 struct UpcallBacklogStats {
     uint64_t waiting = 0;       // upcalls read and not yet handed to the core
     uint64_t peak = 0;          // the most that ever waited
+    uint64_t limit = 0;         // the most that may wait
     uint64_t newest_first = 0;  // NOCACHE chunks served newest first
     uint64_t oldest_first = 0;  // NOCACHE chunks served oldest first (the oldest had waited max_wait)
     uint64_t refused = 0;       // add() while full (the reader leaves them in the socket instead)
@@ -51,7 +52,6 @@ class UpcallBacklog {
     size_t size() const { return nocache_.size() + others_.size(); }
     bool empty() const { return size() == 0; }
     size_t room() const { return size() < limit_ ? limit_ - size() : 0; }
-    size_t limit() const { return limit_; }
 
     bool add(KernelUpcall u, TimePoint now);
     std::vector<KernelUpcall> take(size_t n, TimePoint now);

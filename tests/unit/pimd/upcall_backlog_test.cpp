@@ -103,6 +103,7 @@ TEST(UpcallBacklog, RefusesPastItsLimitAndCountsIt) {
     EXPECT_EQ(b.size(), 3u);
     EXPECT_EQ(b.stats().refused, 2u);
     EXPECT_EQ(b.stats().peak, 3u);
+    EXPECT_EQ(b.stats().limit, 3u);
     b.take(10, kT0);  // the WRONGVIF
     EXPECT_EQ(b.room(), 1u);
 }

@@ -67,11 +67,11 @@ TEST(PimdClearStatistics, TheUpcallBacklogsLevelsStayAsTheyAre) {
     base.upcall_backlog.peak = 900;
     now.upcall_backlog.waiting = 12;
     now.upcall_backlog.peak = 900;
-    now.upcall_backlog_limit = base.upcall_backlog_limit = 32768;
+    now.upcall_backlog.limit = base.upcall_backlog.limit = 32768;
     auto v = statistics_since(now, base);
     EXPECT_EQ(v.upcall_backlog.waiting, 12u) << "what waits now, not a difference";
     EXPECT_EQ(v.upcall_backlog.peak, 900u);
-    EXPECT_EQ(v.upcall_backlog_limit, 32768u);
+    EXPECT_EQ(v.upcall_backlog.limit, 32768u);
     EXPECT_EQ(v.upcall_backlog.newest_first, 3u);
     EXPECT_EQ(v.upcall_backlog.refused, 3u);
 }

@@ -180,8 +180,6 @@ def cmd_recv(a) -> dict:
     return out
 
 
-# The kernel prints an oif as " vif:ttl" and nothing else of an entry has a colon: unresolved entries (Iif -1)
-# and negative ones have no Oifs column.
 def cmd_firstdata(a) -> dict:
     """Captures on iface: the IGMP report leaving for the group (v2 report to G, or a v3 report to 224.0.0.22
     naming G) and the first UDP datagram to G arriving; both with kernel timestamps."""

@@ -152,8 +152,9 @@ def start_profile(daemons, out_dir: str | None) -> list:
     Path(out_dir).mkdir(parents=True, exist_ok=True)
     procs = []
     for name, d in daemons.items():
-        procs.append(subprocess.Popen(["perf", "record", "--call-graph", "dwarf,16384", "-F", "2000", "-q", "-o", f"{out_dir}/pimd-{name}.data", "-p",
-                                       str(d.pid)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        procs.append(subprocess.Popen(["perf", "record", "--call-graph", "dwarf,16384", "-F", "2000", "-q", "-o",
+                                       f"{out_dir}/pimd-{name}.data", "-p", str(d.pid)],
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
     time.sleep(0.5)
     return procs
 
@@ -182,7 +183,6 @@ def run_burst(topo, daemons, profile_dir: str | None = None) -> dict:
                for r in topo.routers}
     poll(lambda: all(f.exists() for f in watching.values()), timeout=10, what="MFC watchers subscribed")
     profilers = start_profile(daemons, profile_dir)
-    time.sleep(0.3)
     sender = agent(topo.src, "burst", "--iface", "eth0", "--source-base", SOURCE_BASE, "--sources", BURST_SOURCES,
                    "--group-base", BURST_GROUP_BASE, "--groups", BURST_GROUPS, "--rounds", 4, "--interval", 0.5,
                    name="burst-send")

@@ -2,15 +2,14 @@
 // counts the (S,G) the kernel has installed with at least one oif, from the kernel's MFC notifications:
 // rtnetlink group RTNLGRP_IPV4_MROUTE carries one RTM_NEWROUTE (family RTNL_FAMILY_IPMR) per MRT_ADD_MFC and
 // per new unresolved entry (flag RTNH_F_UNRESOLVED, skipped), and one RTM_DELROUTE per delete. It prints one
-// JSON line when
-// --expect entries are installed or --timeout passes, after counting /proc/net/ip_mr_cache once to confirm.
+// JSON line when --expect entries are installed or --timeout passes, after counting /proc/net/ip_mr_cache
+// once to confirm.
 //
 // Polling /proc/net/ip_mr_cache instead held the kernel's unresolved-list lock for milliseconds per read, the
 // lock the routers and the sender contend for; a Python listener took a quarter of the lab's two cores in the
 // 10,000-source burst. This one costs about a microsecond per notification.
 //
 // Usage: fanout_mfc_watch --expect N [--timeout S] [--ready-file F]
-#include <linux/mroute.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <poll.h>
@@ -25,7 +24,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
-#include <iterator>
 #include <string>
 #include <unordered_set>
 #include <utility>
@@ -38,7 +36,8 @@ double wall_now() {
     return duration<double>(system_clock::now().time_since_epoch()).count();
 }
 
-// Resolved entries with at least one oif: their line has "vif:ttl" pairs after the counters.
+// Resolved entries with at least one oif: the kernel prints each oif as " vif:ttl", and nothing else of an
+// entry has a colon (unresolved and negative entries have no Oifs column).
 size_t proc_installed() {
     std::ifstream f("/proc/net/ip_mr_cache");
     std::string line;

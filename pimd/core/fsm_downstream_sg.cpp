@@ -36,8 +36,8 @@ void SparseMode::ds_sg(const SGKey& sg, int ifindex, DsEvent ev, uint16_t holdti
     auto [it, fresh] = e->downstream.try_emplace(ifindex);
     ds_transition(it->second, sg, sg.group, &sg, ifindex, ev, holdtime_s);
     if (std::holds_alternative<DsNoInfo>(it->second)) e->downstream.erase(it);
-    if (ev == DsEvent::kPrunePendingTimerExpires || ev == DsEvent::kExpiryTimerExpires)
-        recompute_group(sg.group);
+    // Pruning 10,000 (S,G) of 100 groups expires 10,000 timers: each re-evaluates its own source only.
+    if (ev == DsEvent::kPrunePendingTimerExpires || ev == DsEvent::kExpiryTimerExpires) recompute_source(sg);
 }
 
 }  // namespace fanout::pim

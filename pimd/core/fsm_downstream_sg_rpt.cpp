@@ -70,12 +70,12 @@ void SparseMode::ds_sg_rpt(const SGKey& sg, int ifindex, RptEvent ev, uint16_t h
     const auto from = state_of(st);
     auto on_et = [this, sg, ifindex] {
         ds_sg_rpt(sg, ifindex, RptEvent::kExpiryTimerExpires, 0);
-        recompute_group(sg.group);
+        recompute_source(sg);
         finish_deferred();
     };
     auto on_pp = [this, sg, ifindex] {
         ds_sg_rpt(sg, ifindex, RptEvent::kPrunePendingTimerExpires, 0);
-        recompute_group(sg.group);
+        recompute_source(sg);
         finish_deferred();
     };
     bool listed = true;

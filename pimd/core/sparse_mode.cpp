@@ -359,6 +359,10 @@ void SparseMode::recompute_sources(const std::map<Ipv4Address, std::set<Ipv4Addr
     drain_assert_changes();
 }
 
+void SparseMode::recompute_source(const SGKey& sg) {
+    recompute_sources({{sg.group, {sg.source}}});
+}
+
 void SparseMode::recompute_sources_once(Ipv4Address group, const std::set<Ipv4Address>& sources) {
     const RpCache saved_rp = rp_cache_;
     rp_cache_ = RpCache{true, group, rp_set_.rp_for(group)};

@@ -299,8 +299,8 @@ class SparseMode final : public PimObserver,
     bool room_for(size_t size);
     void recompute_sources(const std::map<Ipv4Address, std::set<Ipv4Address>>& by_group);
     void recompute_sources_once(Ipv4Address group, const std::set<Ipv4Address>& sources);
-    // One source's (S,G) and (S,G,rpt) only: after its own downstream timers (an (S,G) or (S,G,rpt) Expiry or
-    // Prune-Pending Timer), whose state no other source's macros read.
+    // One source's (S,G) and (S,G,rpt) only, after inputs no other source's macros read: its downstream
+    // Expiry and Prune-Pending Timers, its KeepaliveTimer, its SPTbit, a Register or an MSDP SA for it.
     void recompute_source(const SGKey& sg);
     void sync_tracking(Ipv4Address group);
     void track_sources(Ipv4Address group, const std::set<Ipv4Address>& sources);

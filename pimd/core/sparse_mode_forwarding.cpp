@@ -198,7 +198,8 @@ void SparseMode::restart_keepalive(SGEntry& e, Duration period) {
 void SparseMode::keepalive_expired(const SGKey& sg) {
     FANOUT_LOG_DEBUG(LogCategory::kJoinPrune, "pim: KeepaliveTimer{} expired", sg.to_string());
     erase_flow(sg);
-    recompute_group(sg.group);
+    // Its own source only: the KeepaliveTimers of a burst's sources expire together, 210 s after they stop.
+    recompute_source(sg);
     if (!tib_.find(sg)) mfc_.remove_desired(sg);
     finish_deferred();
 }
@@ -305,7 +306,7 @@ void SparseMode::wrongvif(const KernelUpcall& ev) {
     if (!e || e->spt_bit || arrival == 0) return;
     update_sptbit(sg, arrival);
     if (e->spt_bit) {
-        recompute_group(sg.group);
+        recompute_source(sg);  // SPTbit(S,G) reaches only this source's (S,G,rpt) (4.5.6 PruneDesired)
         finish();
     }
 }

@@ -20,7 +20,8 @@ void SparseMode::msdp_sa_learned(const SGKey& sg, bool active) {
         if (!e) return;
         e->flags.msdp_learned = false;
     }
-    recompute_group(sg.group);
+    // This source only: 10,000 cached SAs of 100 groups would otherwise re-evaluate each group 100 times.
+    recompute_source(sg);
     finish();
 }
 

@@ -98,7 +98,7 @@ void SparseMode::register_learned(const SGKey& sg, std::optional<Duration> keepa
     if (keepalive) restart_keepalive(*e, *keepalive);
     FANOUT_LOG_DEBUG(LogCategory::kRegister, "register: {} learned at the RP (KAT {})", sg.to_string(),
                      keepalive ? std::to_string(to_seconds(*keepalive)) + " s" : std::string("unchanged"));
-    recompute_group(sg.group);
+    recompute_source(sg);
 }
 
 }  // namespace fanout::pim

@@ -10,6 +10,8 @@
 //   BM_NoCacheBurst         one handle(KernelUpcall) per upcall (upcalls/s).
 //   BM_NoCacheBurstBatched  the same upcalls handed over in chunks of 32, as the daemon serves them from its
 //                           upcall backlog (PimCore::handle(std::span<const KernelUpcall>); upcalls/s).
+//   BM_KeepaliveExpiry      the burst's sources stop: their 10,000 KeepaliveTimers expire together 210 s
+//                           later and take the (S,G) state and MFC entries away (entries/s).
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -135,6 +137,36 @@ void BM_NoCacheBurstBatched(benchmark::State& state) {
     run_burst(state, kChunk);
 }
 BENCHMARK(BM_NoCacheBurstBatched)->Unit(benchmark::kMillisecond)->Iterations(2);
+
+void BM_KeepaliveExpiry(benchmark::State& state) {
+    const auto kat = PimConfig{}.keepalive_period;
+    uint64_t removed = 0;
+    for (auto _ : state) {
+        state.PauseTiming();
+        auto r = std::make_unique<BurstRouter>();
+        const auto upcalls = r->burst();
+        for (size_t i = 0; i < upcalls.size(); i += kChunk)
+            r->core.handle(
+                std::span<const KernelUpcall>(upcalls).subspan(i, std::min(kChunk, upcalls.size() - i)));
+        r->settle();
+        r->timers.advance(kat - std::chrono::milliseconds(100));
+        const uint64_t dels_before = r->actions.mfc_dels;
+        state.ResumeTiming();
+        r->timers.advance(std::chrono::milliseconds(200));
+        r->settle();
+        state.PauseTiming();
+        removed = r->actions.mfc_dels - dels_before;
+        r.reset();
+        state.ResumeTiming();
+    }
+    if (removed < kGroups * kSources)
+        state.SkipWithError("the KeepaliveTimers' expiry left MFC entries behind");
+    state.counters["entries/s"] =
+        benchmark::Counter(static_cast<double>(kGroups * kSources) * static_cast<double>(state.iterations()),
+                           benchmark::Counter::kIsRate);
+    state.counters["mfc_removed"] = static_cast<double>(removed);
+}
+BENCHMARK(BM_KeepaliveExpiry)->Unit(benchmark::kMillisecond)->Iterations(2);
 
 }  // namespace
 }  // namespace fanout::pim

@@ -3,8 +3,9 @@
 inside a lab namespace with `ip netns exec`. Every subcommand prints one JSON object on stdout; times are
 time.time() (CLOCK_REALTIME, the same clock in every namespace of the machine).
 
-  burst     raw IP_HDRINCL sender: N source addresses x M groups, one datagram per (S,G) per round; the sources
-            are spoofed on the LAN, so 10,000 distinct (S,G) start within one round (~0.1 s).
+  burst     raw IP_HDRINCL sender: N source addresses x M groups, one datagram per (S,G) per round, paced at
+            --rate datagrams/s or as fast as the host can; the sources are spoofed on the LAN, so 10,000 distinct
+            (S,G) start within one round (0.5 s at 20k pkt/s, ~0.1 s unpaced on an idle host).
   stream    one (S,G) at a fixed rate, sequence-numbered payload (the new-source loss run and the latency run).
   recv      joins groups (any source) on one socket and counts datagrams per (S,G) and per sequence number.
   firstdata captures on an interface (AF_PACKET, kernel timestamps): the outgoing IGMP report for a group and the
@@ -65,17 +66,44 @@ def send_all(s: socket.socket, pkt: bytes, dst: str) -> bool:
     return False
 
 
+PR_SET_TIMERSLACK = 29
+
+
+def fine_timer_slack() -> None:
+    """1 us of timer slack instead of 50: short sleeps between packets (0.05-0.1 ms) stay close to the gap."""
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_TIMERSLACK, 1000, 0, 0, 0)
+
+
+def wait_until(due: float) -> None:
+    """Sleeps until due, even for a gap of 0.05 ms (when late, returns at once and the packet goes out late). A
+    busy-waiting source held one of the lab's two cores, and a daemon woken on that core could wait a whole
+    scheduler tick (4 ms) for it, which showed as 4.1 ms report-to-data outliers."""
+    now = time.time()
+    if due > now:
+        time.sleep(due - now)
+
+
 def cmd_burst(a) -> dict:
+    """Rounds of one datagram per (S,G). With --rate the datagrams are paced at that many per second over all
+    (S,G), like sources that all start at once and each send a datagram per round; 0 sends as fast as the host can
+    (a flood: the first datagrams of every (S,G) arrive much faster than --rate would let them)."""
     s = raw_sender(a.iface)
+    fine_timer_slack()
     sources, groups = addr_range(a.source_base, a.sources), addr_range(a.group_base, a.groups)
     pkts = [(ip_udp(src, g, a.ttl, struct.pack("!IId", i, 0, 0.0)), g)
             for i, (src, g) in enumerate((src, g) for g in groups for src in sources)]
     first = last = None
     sent = failed = 0
     round_ends = []
+    t0 = time.time()
+    k = 0  # datagrams due so far, over all rounds
     for r in range(a.rounds):
+        wait_until(t0 + r * a.interval)
         t_round = time.time()
         for pkt, g in pkts:
+            if a.rate:
+                wait_until(t0 + k / a.rate)
+            k += 1
             if send_all(s, pkt, g):
                 sent += 1
             else:
@@ -84,19 +112,13 @@ def cmd_burst(a) -> dict:
                 first = time.time()
         last = time.time()
         round_ends.append(last - t_round)
-        if r + 1 < a.rounds:
-            time.sleep(max(0.0, a.interval - (time.time() - t_round)))
     return {"first_send": first, "last_send": last, "sent": sent, "send_failed": failed,
             "distinct_sg": len(pkts), "round_seconds": [round(x, 3) for x in round_ends]}
 
 
-PR_SET_TIMERSLACK = 29
-
-
 def cmd_stream(a) -> dict:
     s = raw_sender(a.iface)
-    # 1 us of timer slack instead of 50: the sleeps between packets (0.1 ms at 10k pkt/s) stay close to the gap.
-    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_TIMERSLACK, 1000, 0, 0, 0)
+    fine_timer_slack()
     gap = 1.0 / a.rate
     t0 = time.time()
     sent = 0
@@ -104,14 +126,7 @@ def cmd_stream(a) -> dict:
     deadline = t0 + a.duration if a.duration else None
     seq = 0
     while (a.count is None or seq < a.count) and (deadline is None or time.time() < deadline):
-        due = t0 + seq * gap
-        now = time.time()
-        if due > now:
-            # Sleep even for a gap of 0.1 ms (a late packet goes out with the next): a busy-waiting source held
-            # one of the lab's two cores, and a daemon woken on that core could wait a whole scheduler tick
-            # (4 ms) for it, which showed as 4.1 ms report-to-data outliers.
-            time.sleep(due - now)
-            continue
+        wait_until(t0 + seq * gap)
         pkt = ip_udp(a.source, a.group, a.ttl, struct.pack("!IId", seq, 0, time.time()), a.port)
         if send_all(s, pkt, a.group):
             sent += 1
@@ -232,7 +247,8 @@ def main() -> int:
     b.add_argument("--group-base", required=True)
     b.add_argument("--groups", type=int, required=True)
     b.add_argument("--rounds", type=int, default=3)
-    b.add_argument("--interval", type=float, default=0.5)
+    b.add_argument("--interval", type=float, default=0.5, help="a round starts no sooner than this after the last")
+    b.add_argument("--rate", type=float, default=0, help="datagrams per second over all (S,G); 0: as fast as possible")
     b.add_argument("--ttl", type=int, default=8)
     s = sub.add_parser("stream")
     s.add_argument("--iface", required=True)

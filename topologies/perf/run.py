@@ -7,20 +7,26 @@ the RP and no Register is needed: r1 (DR + RP) forwards on (S,G) state created f
 (DirectlyConnected(S), inherited (*,G) olist); r2 (last hop) switches to the SPT on the first packet
 (spt-switchover: immediate) and installs one MFC entry per (S,G).
 
-Runs, in this order (each prints its measurements; --only picks some; the burst goes last because pimd works
-through its upcalls for a while afterwards):
-  burst     10,000 new (S,G) at once (100 spoofed sources x 100 groups, 20k pkt/s like the FRR reference) toward a
+Runs (each prints its measurements; --only picks some; newsrc and the latencies first, the bursts last because
+pimd works through their upcalls for a while afterwards):
+  burst     10,000 new (S,G) at once (100 spoofed sources x 100 groups, paced at 20k pkt/s like the FRR reference:
+            each (S,G) sends a datagram every 0.5 s, and their first datagrams arrive within 0.5 s) toward a
             receiver joined to the 100 groups: time from the first packet sent until each router's kernel has
             installed all 10,000 entries with oifs (its MFC notifications, counted by fanout_mfc_watch from
             tests/bench/tools, confirmed in /proc/net/ip_mr_cache),
             upcalls lost (pimd's SO_RXQ_OVFL count and the kernel's socket drops in /proc/net/raw), NOCACHE
             upcalls seen, pimd VmRSS / VmHWM.
+  burst-flood the same with 100 other groups and the sender unpaced (as fast as the host can: its first round
+            takes 0.4-0.6 s): harsher than the reference, as unresolved entries pile up faster than pimd answers
+            them. Runs after the paced burst, once its receiver has left and r1 has pruned; r1 still holds the
+            paced burst's 10,000 flows then (KeepaliveTimer 210 s), so its VmRSS counts 20,000 (S,G).
   newsrc    a new source toward a joined receiver, 1000 pkt/s: of the first 100 datagrams, how many arrive
             (the first-hop router's kernel queues up to 4 per unresolved entry and replays them on resolve).
   latency   source already sending (10k pkt/s); the receiver joins: its IGMP report to the first data packet on
             its link, from AF_PACKET kernel timestamps on the receiver's interface; median over --runs.
 
-Usage (root): python3 topologies/perf/run.py [--only burst,newsrc,latency] [--runs 20] [--json FILE]
+Usage (root): python3 topologies/perf/run.py [--only burst,burst-flood,newsrc,latency,asm-latency] [--runs 20]
+  [--json FILE]
 FANOUT_BUILD_DIR selects the build (default: build/ or the lab's default). Takes about 1-2 minutes.
 """
 
@@ -51,7 +57,8 @@ AGENT = str(HERE / "agent.py")
 RP = "198.18.255.1"  # r1's loopback
 SOURCE_BASE = "198.18.1.10"  # spoofed sources on the src - r1 link
 BURST_GROUPS, BURST_SOURCES = 100, 100
-BURST_GROUP_BASE = "239.2.0.0"
+BURST_GROUP_BASE, FLOOD_GROUP_BASE = "239.2.0.0", "239.6.0.0"
+BURST_RATE = 20000  # datagrams/s over all (S,G): the FRR reference's rate (TESTING.md)
 LATENCY_GROUP_BASE, SSM_LATENCY_GROUP_BASE = "239.4.0.", "232.4.0."
 
 
@@ -145,6 +152,13 @@ def wait_joined(topo, groups: list[str]) -> None:
          timeout=20, what=f"r1 has (*,G) join state for {len(want)} groups")
 
 
+def wait_left(topo, groups: list[str]) -> None:
+    """After the receiver left: r1 holds no join state for the groups any more (r2's prunes were processed)."""
+    gone = set(groups)
+    poll(lambda: not gone & {j.get("group") for j in topo.r1.fanout("show ip pim join").get("joins", [])},
+         timeout=60, what=f"r1 pruned the {len(gone)} groups")
+
+
 def start_profile(daemons, out_dir: str | None) -> list:
     """perf record (call graphs) of each router's pimd while the burst runs, when --perf-record DIR is given."""
     if not out_dir:
@@ -166,28 +180,38 @@ def stop_profile(procs: list) -> None:
         p.wait(timeout=30)
 
 
-def run_burst(topo, daemons, profile_dir: str | None = None) -> dict:
+def backlog_served(topo) -> bool:
+    return all(pim_stats(r)["upcall_backlog"]["waiting"] == 0 for r in topo.routers)
+
+
+def run_burst(topo, daemons, profile_dir: str | None = None, *, group_base: str = BURST_GROUP_BASE,
+              rate: int = BURST_RATE, label: str = "burst") -> dict:
+    """rate: datagrams/s over all (S,G), 0 for as fast as the host can."""
     n = BURST_GROUPS * BURST_SOURCES
-    ready = Path(topo.rcv.run_dir) / "burst-recv.ready"
-    recv = agent(topo.rcv, "recv", "--iface-addr", "198.18.3.2", "--group-base", BURST_GROUP_BASE, "--groups",
-                 BURST_GROUPS, "--duration", 25, "--idle", 3, "--ready-file", ready, name="burst-recv")
-    poll(ready.exists, timeout=10, what="burst receiver joined")
-    wait_joined(topo, [f"239.2.0.{i}" for i in range(BURST_GROUPS)])
+    poll(lambda: backlog_served(topo), timeout=60, what="both pimds served their upcall backlogs")
+    ready = Path(topo.rcv.run_dir) / f"{label}-recv.ready"
+    recv = agent(topo.rcv, "recv", "--iface-addr", "198.18.3.2", "--group-base", group_base, "--groups",
+                 BURST_GROUPS, "--duration", 25, "--idle", 3, "--ready-file", ready, name=f"{label}-recv")
+    poll(ready.exists, timeout=10, what=f"{label} receiver joined")
+    base = group_base.rsplit(".", 1)[0]
+    groups = [f"{base}.{i}" for i in range(BURST_GROUPS)]
+    wait_joined(topo, groups)
     before = {r.name: (pim_stats(r)["upcalls"], raw_drops(r), cpu_seconds(daemons[r.name].pid)) for r in topo.routers}
     watching = {r.name: Path(r.run_dir) / "mfcwatch.ready" for r in topo.routers}
     for f in watching.values():
         f.unlink(missing_ok=True)
     watcher = str(find_binary("fanout_mfc_watch", default_build_dir() / "tests" / "bench"))
-    watches = {r.name: r.start(f"mfcwatch-{r.name}", [watcher, "--expect", str(n), "--timeout", "20",
+    watches = {r.name: r.start(f"mfcwatch-{label}-{r.name}", [watcher, "--expect", str(n), "--timeout", "20",
                                                        "--ready-file", str(watching[r.name])])
                for r in topo.routers}
     poll(lambda: all(f.exists() for f in watching.values()), timeout=10, what="MFC watchers subscribed")
     profilers = start_profile(daemons, profile_dir)
     sender = agent(topo.src, "burst", "--iface", "eth0", "--source-base", SOURCE_BASE, "--sources", BURST_SOURCES,
-                   "--group-base", BURST_GROUP_BASE, "--groups", BURST_GROUPS, "--rounds", 4, "--interval", 0.5,
-                   name="burst-send")
+                   "--group-base", group_base, "--groups", BURST_GROUPS, "--rounds", 4, "--interval", 0.5,
+                   "--rate", rate, name=f"{label}-send")
     tx = result_of(sender, 60)
-    out = {"sent": tx["sent"], "distinct_sg": tx["distinct_sg"], "round_s": tx["round_seconds"]}
+    out = {"rate": rate or "unpaced", "sent": tx["sent"], "distinct_sg": tx["distinct_sg"],
+           "round_s": tx["round_seconds"]}
     for r in topo.routers:
         w = result_of(watches[r.name], 30)
         stats = pim_stats(r)
@@ -214,6 +238,7 @@ def run_burst(topo, daemons, profile_dir: str | None = None) -> dict:
     rx = result_of(recv, 40)
     out["receiver_datagrams"] = rx["received"]
     out["receiver_sources"] = rx["sources"]
+    wait_left(topo, groups)  # a next burst starts with the routers idle
     return out
 
 
@@ -256,29 +281,36 @@ def run_latency(topo, runs: int, ssm: bool) -> dict:
     return out
 
 
+def burst_rows(b: dict, what: str, frr: bool) -> list[tuple[str, str, str]]:
+    """frr: show the FRR reference figures (measured at 20k pkt/s, so not beside the unpaced run)."""
+    rows = []
+    for r in ("r1", "r2"):
+        rows.append((f"{what}: all installed at {r} (s after first packet)",
+                     str(b[r]["all_installed_s"]) + ("" if b[r]["installed"] >= 10000 else
+                                                     f" (only {b[r]['installed']})"),
+                     ("6.8" if r == "r1" else "9.7") if frr else ""))
+    rows.append((f"{what}: entries installed within 1 s r1/r2",
+                 f"{b['r1']['installed_by_1s']}/{b['r2']['installed_by_1s']}", ""))
+    # Both count the same kernel drops (sk_drops), but SO_RXQ_OVFL is stamped on each upcall when it is queued:
+    # while pimd works through an 8 MB backlog its count lags the drops column of /proc/net/raw.
+    rows.append((f"{what}: upcalls lost r1/r2 (max of /proc/net/raw drops, SO_RXQ_OVFL)",
+                 f"{max(b['r1']['overruns'], b['r1']['raw_socket_drops'])}/"
+                 f"{max(b['r2']['overruns'], b['r2']['raw_socket_drops'])}", "52-65k" if frr else ""))
+    rows.append((f"{what}: NOCACHE upcalls handled r1/r2", f"{b['r1']['nocache']}/{b['r2']['nocache']}", ""))
+    rows.append((f"{what}: pimd CPU s user+system r1; r2 (system: mostly MRT_ADD_MFC)",
+                 f"{b['r1']['cpu_user_s']}+{b['r1']['cpu_system_s']}; {b['r2']['cpu_user_s']}+{b['r2']['cpu_system_s']}",
+                 ""))
+    rows.append((f"{what}: pimd VmRSS / VmHWM MB r1; r2",
+                 f"{b['r1']['VmRSS']}/{b['r1']['VmHWM']}; {b['r2']['VmRSS']}/{b['r2']['VmHWM']}", "~650" if frr else ""))
+    rows.append((f"{what}: sender round time (s, 10k datagrams)", str(b["round_s"]), "floor 0.5" if frr else ""))
+    return rows
+
+
 def table(results: dict) -> str:
     rows = [("measurement", "Fanout", "FRR 8.4 (TESTING.md)")]
-    b = results.get("burst")
-    if b:
-        for r in ("r1", "r2"):
-            rows.append((f"10k new (S,G): all installed at {r} (s after first packet)",
-                         str(b[r]["all_installed_s"]) + ("" if b[r]["installed"] >= 10000 else
-                                                         f" (only {b[r]['installed']})"),
-                         "6.8" if r == "r1" else "9.7"))
-        rows.append(("10k new (S,G): entries installed within 1 s r1/r2",
-                     f"{b['r1']['installed_by_1s']}/{b['r2']['installed_by_1s']}", ""))
-        # Both count the same kernel drops (sk_drops), but SO_RXQ_OVFL is stamped on each upcall when it is queued:
-        # while pimd works through an 8 MB backlog its count lags the drops column of /proc/net/raw.
-        rows.append(("10k new (S,G): upcalls lost r1/r2 (max of /proc/net/raw drops, SO_RXQ_OVFL)",
-                     f"{max(b['r1']['overruns'], b['r1']['raw_socket_drops'])}/"
-                     f"{max(b['r2']['overruns'], b['r2']['raw_socket_drops'])}", "52-65k"))
-        rows.append(("10k new (S,G): NOCACHE upcalls handled r1/r2", f"{b['r1']['nocache']}/{b['r2']['nocache']}", ""))
-        rows.append(("10k new (S,G): pimd CPU s user+system r1; r2 (system: mostly MRT_ADD_MFC)",
-                     f"{b['r1']['cpu_user_s']}+{b['r1']['cpu_system_s']}; {b['r2']['cpu_user_s']}+{b['r2']['cpu_system_s']}",
-                     ""))
-        rows.append(("10k new (S,G): pimd VmRSS / VmHWM MB r1; r2",
-                     f"{b['r1']['VmRSS']}/{b['r1']['VmHWM']}; {b['r2']['VmRSS']}/{b['r2']['VmHWM']}", "~650"))
-        rows.append(("10k new (S,G): sender round time (s, 10k datagrams)", str(b["round_s"]), "floor 0.5"))
+    for key, what in (("burst", "10k new (S,G) at 20k pkt/s"), ("burst_flood", "10k new (S,G), unpaced sender")):
+        if results.get(key):
+            rows.extend(burst_rows(results[key], what, frr=key == "burst"))
     n = results.get("newsrc")
     if n:
         rows.append((f"new source, first 100 @1000 pkt/s: lost per run ({n['runs']} runs)",
@@ -298,7 +330,7 @@ def table(results: dict) -> str:
 
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--only", default="burst,newsrc,latency,asm-latency")
+    p.add_argument("--only", default="burst,burst-flood,newsrc,latency,asm-latency")
     p.add_argument("--runs", type=int, default=20, help="latency runs (median)")
     p.add_argument("--newsrc-runs", type=int, default=5)
     p.add_argument("--asm-runs", type=int, default=3, help="runs of the (*,G) variant of the latency run")
@@ -326,6 +358,10 @@ def main() -> int:
         if "burst" in wanted:
             results["burst"] = run_burst(topo, daemons, a.perf_record)
             print("burst:", json.dumps(results["burst"]), flush=True)
+        if "burst-flood" in wanted:
+            results["burst_flood"] = run_burst(topo, daemons, a.perf_record and f"{a.perf_record}/flood",
+                                               group_base=FLOOD_GROUP_BASE, rate=0, label="burst-flood")
+            print("burst_flood:", json.dumps(results["burst_flood"]), flush=True)
     print()
     print(table(results))
     print(f"(perf runs took {time.time() - t0:.0f} s; load average {os.getloadavg()[0]:.1f} at the end; on a "

@@ -93,6 +93,17 @@ struct BurstRouter {
                     KernelUpcallType::kNoCache, vif, Ipv4Address(0x0a010100u + s), group_at(g), {}});
         return out;
     }
+    // The upcalls handed over one by one (batch 1) or in chunks, then settle().
+    void serve(const std::vector<KernelUpcall>& upcalls, size_t batch) {
+        for (size_t i = 0; i < upcalls.size(); i += batch) {
+            const size_t n = std::min(batch, upcalls.size() - i);
+            if (n == 1)
+                core.handle(upcalls[i]);
+            else
+                core.handle(std::span<const KernelUpcall>(upcalls).subspan(i, n));
+        }
+        settle();
+    }
     // The MFC flush is budgeted per input; the rest goes out on the next (zero-delay) timer turns.
     void settle() {
         for (int i = 0; i < 1000 && core.sparse().mfc().pending() > 0; ++i)
@@ -107,14 +118,7 @@ void run_burst(benchmark::State& state, size_t batch) {
         auto r = std::make_unique<BurstRouter>();
         const auto upcalls = r->burst();
         state.ResumeTiming();
-        for (size_t i = 0; i < upcalls.size(); i += batch) {
-            const size_t n = std::min(batch, upcalls.size() - i);
-            if (n == 1)
-                r->core.handle(upcalls[i]);
-            else
-                r->core.handle(std::span<const KernelUpcall>(upcalls).subspan(i, n));
-        }
-        r->settle();
+        r->serve(upcalls, batch);
         state.PauseTiming();
         forwarding = r->actions.mfc_forwarding;
         r.reset();
@@ -144,11 +148,7 @@ void BM_KeepaliveExpiry(benchmark::State& state) {
     for (auto _ : state) {
         state.PauseTiming();
         auto r = std::make_unique<BurstRouter>();
-        const auto upcalls = r->burst();
-        for (size_t i = 0; i < upcalls.size(); i += kChunk)
-            r->core.handle(
-                std::span<const KernelUpcall>(upcalls).subspan(i, std::min(kChunk, upcalls.size() - i)));
-        r->settle();
+        r->serve(r->burst(), kChunk);
         r->timers.advance(kat - std::chrono::milliseconds(100));
         const uint64_t dels_before = r->actions.mfc_dels;
         state.ResumeTiming();

@@ -3,10 +3,12 @@
 
 #include "igmpd/igmpd_metrics.hpp"
 
+#include <memory>
 #include <set>
 
 #include "common/core/log.hpp"
 #include "igmpd/core/igmp_status_json.hpp"
+#include "igmpd/igmpd_statistics_baseline.hpp"
 
 namespace fanout::igmpd {
 
@@ -350,7 +352,9 @@ sys::CommandHandler with_daemon(DaemonFn daemon, F build) {
     };
 }
 
-void register_show(sys::StatusServer& s, const DaemonFn& daemon) {
+using Baseline = std::shared_ptr<IgmpStatisticsBaseline>;
+
+void register_show(sys::StatusServer& s, const DaemonFn& daemon, const Baseline& baseline) {
     ArgSpec ifname{"IFNAME", sys::kArgInterface, true, "only this interface"};
     s.add({{"show", "interface"},
            "interfaces known from netlink: state, addresses, IGMP socket, proxy role, VIF",
@@ -362,12 +366,13 @@ void register_show(sys::StatusServer& s, const DaemonFn& daemon) {
           with_daemon(daemon, [](const IgmpDaemon& d, const std::string&) -> Reply {
               return ShowOutput::of(ipc_view(d));
           }));
-    s.add({{"show", "ip", "igmp", "interface"},
-           "IGMP interfaces: version, querier, timers, counters",
-           {ifname}},
-          with_daemon(daemon, [](const IgmpDaemon& d, const std::string& n) -> Reply {
-              return ShowOutput::of(IgmpInterfacesView{igmp::interface_status(d.core(), n)});
-          }));
+    s.add(
+        {{"show", "ip", "igmp", "interface"},
+         "IGMP interfaces: version, querier, timers, counters (since `clear ip igmp statistics`, if one ran)",
+         {ifname}},
+        with_daemon(daemon, [baseline](const IgmpDaemon& d, const std::string& n) -> Reply {
+            return ShowOutput::of(baseline->display(IgmpInterfacesView{igmp::interface_status(d.core(), n)}));
+        }));
     s.add({{"show", "ip", "igmp", "groups"}, "IGMP groups: mode, timer, sources, version, uptime", {ifname}},
           with_daemon(daemon, [](const IgmpDaemon& d, const std::string& n) -> Reply {
               return ShowOutput::of(IgmpGroupsView{igmp::group_status(d.core(), n)});
@@ -376,11 +381,13 @@ void register_show(sys::StatusServer& s, const DaemonFn& daemon) {
           with_daemon(daemon, [](const IgmpDaemon& d, const std::string& n) -> Reply {
               return ShowOutput::of(IgmpSourcesView{igmp::source_status(d.core(), n)});
           }));
-    s.add(
-        {{"show", "ip", "igmp", "statistics"}, "IGMP messages by type, records, drops by reason, errors", {}},
-        with_daemon(daemon, [](const IgmpDaemon& d, const std::string&) -> Reply {
-            return ShowOutput::of(statistics_view(d));
-        }));
+    s.add({{"show", "ip", "igmp", "statistics"},
+           "IGMP messages by type, records, drops by reason, errors (since `clear ip igmp statistics`, if "
+           "one ran)",
+           {}},
+          with_daemon(daemon, [baseline](const IgmpDaemon& d, const std::string&) -> Reply {
+              return ShowOutput::of(baseline->display(statistics_view(d)));
+          }));
     s.add(
         {{"show", "ip", "igmp", "proxy"}, "IGMP proxy: upstream, merged membership, forwarding entries", {}},
         with_daemon(daemon, [](const IgmpDaemon& d, const std::string&) -> Reply {
@@ -398,7 +405,7 @@ IgmpDaemon* mutable_daemon(const DaemonFn& daemon) {
     return const_cast<IgmpDaemon*>(daemon());
 }
 
-void register_clear(sys::StatusServer& s, const DaemonFn& daemon) {
+void register_clear(sys::StatusServer& s, const DaemonFn& daemon, const Baseline& baseline) {
     s.add({{"clear", "ip", "igmp", "group"},
            "drop the learned (dynamic) state of every group, or of GROUP, on every interface (static groups "
            "stay); where this router is querier a General Query goes out at once so receivers still present "
@@ -415,13 +422,14 @@ void register_clear(sys::StatusServer& s, const DaemonFn& daemon) {
                                 "Cleared " + std::to_string(n) + " group state(s)" + what + "\n"};
           });
     s.add({{"clear", "ip", "igmp", "statistics"},
-           "reset IGMP message, record, drop and decode-error counters (core, per interface, receive path); "
-           "socket totals and table state stay",
+           "show ip igmp statistics and the interface counters of show ip igmp interface count from now on "
+           "(messages, records, drops, decode errors); show metrics keeps the running totals (Prometheus "
+           "counters never go down); socket totals and table state stay",
            {}},
-          [daemon](const std::vector<std::string>&) -> Reply {
-              IgmpDaemon* d = mutable_daemon(daemon);
+          [daemon, baseline](const std::vector<std::string>&) -> Reply {
+              const IgmpDaemon* d = daemon();
               if (!d) return make_err(std::string("igmpd is not running (starting or stopping)"));
-              d->clear_statistics();
+              baseline->clear(statistics_view(*d), IgmpInterfacesView{igmp::interface_status(d->core())});
               return ShowOutput{json{{"cleared", "statistics"}}, "IGMP statistics cleared\n"};
           });
 }
@@ -430,10 +438,11 @@ void register_clear(sys::StatusServer& s, const DaemonFn& daemon) {
 
 void register_igmpd_commands(sys::StatusServer& server, std::function<const IgmpDaemon*()> daemon,
                              std::function<Result<Unit, sys::ConfigError>()> reload) {
-    register_show(server, daemon);
-    register_clear(server, daemon);
+    auto baseline = std::make_shared<IgmpStatisticsBaseline>();
+    register_show(server, daemon, baseline);
+    register_clear(server, daemon, baseline);
     sys::register_control_commands(server, std::move(reload));
-    sys::register_metrics_command(server, igmpd_metric_rules(), "igmpd");
+    sys::register_metrics_command(server, igmpd_metric_rules(), "igmpd", statistics_totals(daemon));
     server.add_completion(sys::kArgInterface, [daemon] {
         std::set<std::string> names;
         if (const IgmpDaemon* d = daemon()) {

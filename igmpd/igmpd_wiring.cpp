@@ -348,10 +348,4 @@ size_t IgmpDaemon::clear_groups(std::optional<Ipv4Address> group, const std::str
     return core_->handle(igmp::ClearGroups{group, ifname});
 }
 
-void IgmpDaemon::clear_statistics() {
-    if (stopped_) return;
-    core_->handle(igmp::ClearStatistics{});
-    rx_ = {};
-}
-
 }  // namespace fanout::igmpd

@@ -82,11 +82,10 @@ class IgmpDaemon : public igmp::IgmpActions {
     // MRT_DONE.
     void stop();
 
-    // Operator inputs (`clear ip igmp group [G]`, `clear ip igmp statistics`; see igmp_events.hpp): the
-    // number of groups dropped; statistics clears the core's, each interface's and the receive path's
-    // counters (the socket's counters are totals since start and stay).
+    // Operator input `clear ip igmp group [G]` (see igmp_events.hpp): the number of groups dropped.
+    // (`clear ip igmp statistics` touches no counter: it is a display baseline,
+    // igmpd_statistics_baseline.hpp.)
     size_t clear_groups(std::optional<Ipv4Address> group, const std::string& ifname = {});
-    void clear_statistics();
 
     const IgmpdConfig& config() const { return *config_; }
     const igmp::IgmpCore& core() const { return *core_; }

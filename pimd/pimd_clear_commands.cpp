@@ -4,31 +4,20 @@
 #include <map>
 #include <string>
 
+#include "common/sys/counters_since.hpp"
+
 namespace fanout::pimd {
 
 using nlohmann::json;
 using sys::ShowOutput;
+using sys::since;
+using sys::since_fields;
 
 namespace {
 
 using DaemonFn = std::function<const PimDaemon*()>;
 using Reply = Result<ShowOutput, std::string>;
 const std::vector<std::string> kStatistics{"show", "ip", "pim", "statistics"};
-
-uint64_t since(uint64_t now, uint64_t base) {
-    return now >= base ? now - base : 0;
-}
-
-void since(std::map<std::string, uint64_t>& now, const std::map<std::string, uint64_t>& base) {
-    for (auto& [k, v] : now)
-        if (auto it = base.find(k); it != base.end()) v = since(v, it->second);
-}
-
-// Each listed counter of `now` becomes its count since `base`.
-template <typename Counters, typename... Field>
-void since_fields(Counters& now, const Counters& base, Field Counters::*... fields) {
-    ((now.*fields = since(now.*fields, base.*fields)), ...);
-}
 
 // `clear` commands change state: the accessor hands out the const view every show command uses, and the
 // object it points to is the (non-const) daemon main owns.

@@ -274,15 +274,6 @@ size_t IgmpCore::handle(const ClearGroups& ev) {
     return n;
 }
 
-void IgmpCore::handle(const ClearStatistics&) {
-    counters_.rx = {};
-    counters_.tx = {};
-    counters_.drops = {};
-    counters_.decode_errors = {};
-    for (auto& [ifindex, i] : ifs_)
-        i->clear_counters();
-}
-
 void IgmpCore::program(const SGKey& sg, int iif) {
     const auto views = downstream_views(sg.group);
     ProxyMfc e;

@@ -46,7 +46,6 @@ class IgmpCore {
     void handle(const MfcIdle& ev);
     // Returns the number of groups cleared.
     size_t handle(const ClearGroups& ev);
-    void handle(const ClearStatistics& ev);
     // Withdraws every membership and proxy VIF/MFC; later inputs are ignored.
     void shutdown();
 

@@ -78,8 +78,4 @@ struct ClearGroups {
     std::string interface;
 };
 
-// Operator `clear ip igmp statistics`: message, record and drop counters (core and per interface) go to 0.
-// Table sizes and state are untouched.
-struct ClearStatistics {};
-
 }  // namespace fanout::igmp

@@ -460,15 +460,6 @@ size_t IgmpInterface::clear_groups(std::optional<Ipv4Address> group) {
     return gone.size();
 }
 
-void IgmpInterface::clear_counters() {
-    counters_.rx = {};
-    counters_.tx = {};
-    counters_.drops = 0;
-    counters_.querier_changes = 0;
-    counters_.groups_created = 0;
-    counters_.groups_deleted = 0;
-}
-
 void IgmpInterface::export_all() {
     std::vector<Ipv4Address> groups;
     for (const auto& [g, st] : exported_)

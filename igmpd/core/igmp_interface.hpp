@@ -66,8 +66,6 @@ class IgmpInterface final : public GroupHost, public QuerierHost {
     // `clear ip igmp group`: drops the dynamic state of group (all when unset), exports the change and, when
     // querier, sends a General Query so live receivers re-report. Returns the number of groups dropped.
     size_t clear_groups(std::optional<Ipv4Address> group);
-    // `clear ip igmp statistics`: this interface's message and drop counters to 0 (state counts kept).
-    void clear_counters();
     // A message for the router side (the core has done the interface lookup and own-address check).
     void receive(const RxIgmp& rx);
 

@@ -4,7 +4,7 @@ against the `show` JSON taken just before and just after the scrape (counters: b
 tables: equal), `fanout show metrics` answering the same families as one document for both daemons (parsed:
 HELP/TYPE once per family, a daemon label on every sample); then `clear ip igmp group` drops the learned
 group, the querier's General Query makes the still-joined receiver report again and the group comes back;
-`clear ip igmp statistics` resets the counters; `clear ip mroute G` deletes and re-installs r2's (S,G) toward
+`clear ip igmp statistics` zeroes what show displays while the metrics keep counting; `clear ip mroute G` deletes and re-installs r2's (S,G) toward
 h1 (kernel counters restart); `clear ip pim statistics` zeroes what show displays while the metrics keep
 counting.
 
@@ -170,10 +170,18 @@ def check_igmpd(r1, lan_if):
 
 
 def check_clear(r1, lan_if):
+    before = scrape(r1, 9102)
     r1.fanout("clear ip igmp statistics", json_output=False)
     st = r1.fanout("show ip igmp statistics")
     check(sum(st["rx"].values()) <= 2 and sum(st["drops"].values()) <= 2,
           f"clear ip igmp statistics reset the counters (rx {st['rx']}, drops {st['drops']})")
+    after = scrape(r1, 9102)
+    fam = "fanout_igmp_rx_messages_total"
+    types = sorted({dict(k[1])["type"] for k in before if k[0] == fam})
+    was = {t: metric(before, fam, type=t) for t in types}
+    now = {t: metric(after, fam, type=t) for t in types}
+    check(sum(was.values()) > 0 and all(now[t] >= was[t] for t in types),
+          f"{fam} keeps counting through the clear ({was} -> {now}): Prometheus counters never go down")
     t0 = time.monotonic()
     out = r1.fanout(f"clear ip igmp group {GROUP}")
     check(out["cleared_groups"] == 1, f"clear ip igmp group {GROUP} dropped 1 group ({out})")

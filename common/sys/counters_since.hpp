@@ -1,0 +1,28 @@
+// Counts since a baseline, for `clear ... statistics` commands that clear for display only: the daemon's
+// counters keep running (what `show metrics` reads: Prometheus counters never go down) and `show` subtracts
+// the totals taken at the clear. A counter below its baseline (never the case for running totals) reads 0.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+namespace fanout::sys {
+
+inline uint64_t since(uint64_t now, uint64_t base) {
+    return now >= base ? now - base : 0;
+}
+
+// Keyed counters: each key of `now` minus its baseline; a key new since the clear counts from 0.
+inline void since(std::map<std::string, uint64_t>& now, const std::map<std::string, uint64_t>& base) {
+    for (auto& [k, v] : now)
+        if (auto it = base.find(k); it != base.end()) v = since(v, it->second);
+}
+
+// Each listed counter of `now` becomes its count since `base`.
+template <typename Counters, typename... Field>
+void since_fields(Counters& now, const Counters& base, Field Counters::*... fields) {
+    ((now.*fields = since(now.*fields, base.*fields)), ...);
+}
+
+}  // namespace fanout::sys

@@ -1,0 +1,68 @@
+// igmpd's statistics display baseline (see igmpd_statistics_baseline.hpp).
+#include "igmpd/igmpd_statistics_baseline.hpp"
+
+#include "common/sys/counters_since.hpp"
+
+namespace fanout::igmpd {
+
+using sys::since;
+using sys::since_fields;
+
+namespace {
+const std::vector<std::string> kStatistics{"show", "ip", "igmp", "statistics"};
+const std::vector<std::string> kInterfaces{"show", "ip", "igmp", "interface"};
+}  // namespace
+
+IgmpStatisticsView statistics_since(const IgmpStatisticsView& now, const IgmpStatisticsView& base) {
+    IgmpStatisticsView v = now;
+    for (auto [n, b] :
+         {std::pair{&v.core.rx, &base.core.rx}, std::pair{&v.core.tx, &base.core.tx},
+          std::pair{&v.core.rx_records, &base.core.rx_records}, std::pair{&v.core.drops, &base.core.drops},
+          std::pair{&v.core.decode_errors, &base.core.decode_errors}})
+        since(*n, *b);
+    since_fields(v.rx, base.rx, &RxCounters::packets, &RxCounters::decode_errors);
+    for (size_t k = 0; k < v.rx.by_kind.by_kind.size(); ++k)
+        v.rx.by_kind.by_kind[k] = since(v.rx.by_kind.by_kind[k], base.rx.by_kind.by_kind[k]);
+    return v;
+}
+
+igmp::InterfaceStatus interface_counters_since(const igmp::InterfaceStatus& now,
+                                               const igmp::InterfaceStatus& base) {
+    igmp::InterfaceStatus v = now;
+    using If = igmp::InterfaceStatus;
+    since_fields(v, base, &If::groups_created, &If::groups_deleted, &If::querier_changes, &If::drops);
+    since(v.rx, base.rx);
+    since(v.tx, base.tx);
+    return v;
+}
+
+void IgmpStatisticsBaseline::clear(const IgmpStatisticsView& totals, const IgmpInterfacesView& interfaces) {
+    statistics_ = totals;
+    interfaces_.clear();
+    for (const auto& i : interfaces.interfaces)
+        interfaces_[i.name] = i;
+}
+
+IgmpStatisticsView IgmpStatisticsBaseline::display(const IgmpStatisticsView& totals) const {
+    return statistics_ ? statistics_since(totals, *statistics_) : totals;
+}
+
+IgmpInterfacesView IgmpStatisticsBaseline::display(IgmpInterfacesView totals) const {
+    for (auto& i : totals.interfaces)
+        if (auto it = interfaces_.find(i.name); it != interfaces_.end())
+            i = interface_counters_since(i, it->second);
+    return totals;
+}
+
+sys::MetricsDataSource statistics_totals(std::function<const IgmpDaemon*()> daemon) {
+    return [daemon =
+                std::move(daemon)](const std::vector<std::string>& command) -> std::optional<nlohmann::json> {
+        const IgmpDaemon* d = daemon();
+        if (!d) return std::nullopt;
+        if (command == kStatistics) return to_json(statistics_view(*d));
+        if (command == kInterfaces) return to_json(IgmpInterfacesView{igmp::interface_status(d->core(), "")});
+        return std::nullopt;
+    };
+}
+
+}  // namespace fanout::igmpd

@@ -47,9 +47,26 @@ IgmpStatisticsView IgmpStatisticsBaseline::display(const IgmpStatisticsView& tot
     return statistics_ ? statistics_since(totals, *statistics_) : totals;
 }
 
+namespace {
+
+// An interface removed and configured again since the clear counts from 0 again: some counter is below the
+// baseline (running totals never go down otherwise).
+bool counters_restarted(const igmp::InterfaceStatus& now, const igmp::InterfaceStatus& base) {
+    auto below = [](const std::map<std::string, uint64_t>& n, const std::map<std::string, uint64_t>& b) {
+        for (const auto& [k, v] : b)
+            if (auto it = n.find(k); it == n.end() || it->second < v) return true;
+        return false;
+    };
+    return now.groups_created < base.groups_created || now.groups_deleted < base.groups_deleted ||
+           now.querier_changes < base.querier_changes || now.drops < base.drops || below(now.rx, base.rx) ||
+           below(now.tx, base.tx);
+}
+
+}  // namespace
+
 IgmpInterfacesView IgmpStatisticsBaseline::display(IgmpInterfacesView totals) const {
     for (auto& i : totals.interfaces)
-        if (auto it = interfaces_.find(i.name); it != interfaces_.end())
+        if (auto it = interfaces_.find(i.name); it != interfaces_.end() && !counters_restarted(i, it->second))
             i = interface_counters_since(i, it->second);
     return totals;
 }

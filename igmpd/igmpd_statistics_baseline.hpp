@@ -26,7 +26,8 @@ class IgmpStatisticsBaseline {
   public:
     // The totals at the clear: the statistics and every interface's counters (by interface name).
     void clear(const IgmpStatisticsView& totals, const IgmpInterfacesView& interfaces);
-    // What show displays. An interface that appeared since the clear counts from its totals.
+    // What show displays. An interface that appeared since the clear, or whose counters restarted (removed
+    // and configured again), shows its totals.
     IgmpStatisticsView display(const IgmpStatisticsView& totals) const;
     IgmpInterfacesView display(IgmpInterfacesView totals) const;
     bool cleared() const { return statistics_.has_value(); }

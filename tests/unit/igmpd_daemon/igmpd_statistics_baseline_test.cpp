@@ -77,6 +77,18 @@ TEST(IgmpdStatisticsBaseline, InterfaceCountersSinceTheClearStateAndGroupsAsThey
     EXPECT_EQ(shown.interfaces[1].drops, 6u) << "an interface that appeared since the clear shows its totals";
 }
 
+TEST(IgmpdStatisticsBaseline, AnInterfaceConfiguredAgainSinceTheClearShowsItsNewTotals) {
+    IgmpStatisticsBaseline b;
+    b.clear(all(0), IgmpInterfacesView{{interface("eth0", 40)}});
+    IgmpInterfacesView now{{interface("eth0", 3)}};  // removed and configured again: counting from 0 again
+    auto shown = b.display(now);
+    EXPECT_EQ(shown.interfaces[0].drops, 3u);
+    EXPECT_EQ(shown.interfaces[0].rx.at("v3_report"), 3u);
+    now.interfaces[0].rx.erase("v2_report");  // one map key gone is a restart too
+    now.interfaces[0].drops = 50;
+    EXPECT_EQ(b.display(now).interfaces[0].drops, 50u);
+}
+
 TEST(IgmpdStatisticsBaseline, CountersBelowTheBaselineReadZero) {
     IgmpStatisticsView base = all(5), now = all(6);
     now.core.drops["new-reason"] = 4;

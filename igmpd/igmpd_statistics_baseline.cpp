@@ -1,17 +1,14 @@
 // igmpd's statistics display baseline (see igmpd_statistics_baseline.hpp).
 #include "igmpd/igmpd_statistics_baseline.hpp"
 
+#include <array>
+
 #include "common/sys/counters_since.hpp"
 
 namespace fanout::igmpd {
 
 using sys::since;
 using sys::since_fields;
-
-namespace {
-const std::vector<std::string> kStatistics{"show", "ip", "igmp", "statistics"};
-const std::vector<std::string> kInterfaces{"show", "ip", "igmp", "interface"};
-}  // namespace
 
 IgmpStatisticsView statistics_since(const IgmpStatisticsView& now, const IgmpStatisticsView& base) {
     IgmpStatisticsView v = now;
@@ -26,13 +23,37 @@ IgmpStatisticsView statistics_since(const IgmpStatisticsView& now, const IgmpSta
     return v;
 }
 
+namespace {
+
+const std::vector<std::string> kStatistics{"show", "ip", "igmp", "statistics"};
+const std::vector<std::string> kInterfaces{"show", "ip", "igmp", "interface"};
+
+// An interface's counters (the rest of InterfaceStatus is state and table sizes).
+using IfStatus = igmp::InterfaceStatus;
+constexpr std::array kInterfaceCounters{&IfStatus::groups_created, &IfStatus::groups_deleted,
+                                        &IfStatus::querier_changes, &IfStatus::drops};
+constexpr std::array kInterfaceKeyedCounters{&IfStatus::rx, &IfStatus::tx};
+
+// An interface removed and configured again since the clear counts from 0 again: some counter is below the
+// baseline (running totals never go down otherwise).
+bool counters_restarted(const IfStatus& now, const IfStatus& base) {
+    for (auto f : kInterfaceCounters)
+        if (now.*f < base.*f) return true;
+    for (auto m : kInterfaceKeyedCounters)
+        for (const auto& [k, v] : base.*m)
+            if (auto it = (now.*m).find(k); it == (now.*m).end() || it->second < v) return true;
+    return false;
+}
+
+}  // namespace
+
 igmp::InterfaceStatus interface_counters_since(const igmp::InterfaceStatus& now,
                                                const igmp::InterfaceStatus& base) {
     igmp::InterfaceStatus v = now;
-    using If = igmp::InterfaceStatus;
-    since_fields(v, base, &If::groups_created, &If::groups_deleted, &If::querier_changes, &If::drops);
-    since(v.rx, base.rx);
-    since(v.tx, base.tx);
+    for (auto f : kInterfaceCounters)
+        v.*f = since(now.*f, base.*f);
+    for (auto m : kInterfaceKeyedCounters)
+        since(v.*m, base.*m);
     return v;
 }
 
@@ -46,23 +67,6 @@ void IgmpStatisticsBaseline::clear(const IgmpStatisticsView& totals, const IgmpI
 IgmpStatisticsView IgmpStatisticsBaseline::display(const IgmpStatisticsView& totals) const {
     return statistics_ ? statistics_since(totals, *statistics_) : totals;
 }
-
-namespace {
-
-// An interface removed and configured again since the clear counts from 0 again: some counter is below the
-// baseline (running totals never go down otherwise).
-bool counters_restarted(const igmp::InterfaceStatus& now, const igmp::InterfaceStatus& base) {
-    auto below = [](const std::map<std::string, uint64_t>& n, const std::map<std::string, uint64_t>& b) {
-        for (const auto& [k, v] : b)
-            if (auto it = n.find(k); it == n.end() || it->second < v) return true;
-        return false;
-    };
-    return now.groups_created < base.groups_created || now.groups_deleted < base.groups_deleted ||
-           now.querier_changes < base.querier_changes || now.drops < base.drops || below(now.rx, base.rx) ||
-           below(now.tx, base.tx);
-}
-
-}  // namespace
 
 IgmpInterfacesView IgmpStatisticsBaseline::display(IgmpInterfacesView totals) const {
     for (auto& i : totals.interfaces)

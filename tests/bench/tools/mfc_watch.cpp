@@ -10,14 +10,11 @@
 // 10,000-source burst. This one costs about a microsecond per notification.
 //
 // Usage: fanout_mfc_watch --expect N [--timeout S] [--ready-file F]
-#include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -29,7 +26,11 @@
 #include <utility>
 #include <vector>
 
+#include "common/sys/netlink_socket.hpp"
+
 namespace {
+
+using fanout::sys::NetlinkSocket;
 
 double wall_now() {
     using namespace std::chrono;
@@ -50,48 +51,31 @@ size_t proc_installed() {
 
 struct Event {
     bool installed = false;  // RTM_NEWROUTE with oifs
-    uint64_t key = 0;        // source << 32 | group (network order words)
+    uint64_t key = 0;        // source << 32 | group
 };
 
-template <typename T>
-T load(const uint8_t* p) {
-    T v;
-    std::memcpy(&v, p, sizeof(T));
-    return v;
-}
-
-constexpr size_t align4(size_t n) {
-    return (n + 3) & ~size_t{3};
-}
-
-// The MFC notification in one netlink message (msg, len bytes), if it is one and not an unresolved entry.
-bool parse(const uint8_t* msg, size_t len, Event& ev) {
-    const auto h = load<nlmsghdr>(msg);
+// The MFC notification in one netlink message, if it is one and not an unresolved entry. The oifs are the
+// rtnexthop records of RTA_MULTIPATH.
+bool parse(const nlmsghdr& h, Event& ev) {
     if (h.nlmsg_type != RTM_NEWROUTE && h.nlmsg_type != RTM_DELROUTE) return false;
-    if (len < sizeof(nlmsghdr) + sizeof(rtmsg)) return false;
-    const auto rt = load<rtmsg>(msg + sizeof(nlmsghdr));
-    if (rt.rtm_family != RTNL_FAMILY_IPMR) return false;
-    if (h.nlmsg_type == RTM_NEWROUTE && (rt.rtm_flags & RTNH_F_UNRESOLVED) != 0) return false;
-    uint32_t src = 0, dst = 0;
+    const auto rt = fanout::sys::netlink_family_header<rtmsg>(h);
+    if (!rt || rt->rtm_family != RTNL_FAMILY_IPMR) return false;
+    if (h.nlmsg_type == RTM_NEWROUTE && (rt->rtm_flags & RTNH_F_UNRESOLVED) != 0) return false;
+    std::array<const nlattr*, RTA_MAX + 1> tb{};
+    if (!fanout::sys::netlink_parse_attrs(h, sizeof(rtmsg), tb)) return false;
+    const auto src = fanout::sys::attr_in_addr(tb[RTA_SRC]);
+    const auto dst = fanout::sys::attr_in_addr(tb[RTA_DST]);
     size_t oifs = 0;
-    for (size_t off = sizeof(nlmsghdr) + align4(sizeof(rtmsg)); off + sizeof(rtattr) <= len;) {
-        const auto a = load<rtattr>(msg + off);
-        if (a.rta_len < sizeof(rtattr) || off + a.rta_len > len) break;
-        const uint8_t* data = msg + off + sizeof(rtattr);
-        const size_t size = a.rta_len - sizeof(rtattr);
-        if (a.rta_type == RTA_SRC && size >= 4) src = load<uint32_t>(data);
-        if (a.rta_type == RTA_DST && size >= 4) dst = load<uint32_t>(data);
-        if (a.rta_type == RTA_MULTIPATH)
-            for (size_t nh = 0; nh + sizeof(rtnexthop) <= size;) {
-                const auto hop = load<rtnexthop>(data + nh);
-                if (hop.rtnh_len < sizeof(rtnexthop)) break;
-                ++oifs;
-                nh += align4(hop.rtnh_len);
-            }
-        off += align4(a.rta_len);
+    const auto hops = fanout::sys::attr_payload(tb[RTA_MULTIPATH]);
+    for (size_t off = 0; off + sizeof(rtnexthop) <= hops.size();) {
+        rtnexthop hop;
+        std::memcpy(&hop, hops.data() + off, sizeof(hop));
+        if (hop.rtnh_len < sizeof(rtnexthop)) break;
+        ++oifs;
+        off += RTNH_ALIGN(hop.rtnh_len);
     }
     ev.installed = h.nlmsg_type == RTM_NEWROUTE && oifs > 0;
-    ev.key = (static_cast<uint64_t>(src) << 32) | dst;
+    ev.key = (static_cast<uint64_t>(src ? src->value() : 0) << 32) | (dst ? dst->value() : 0);
     return true;
 }
 
@@ -119,17 +103,10 @@ int main(int argc, char** argv) {
     }
     if (expect == 0 || argc % 2 == 0) return usage();
 
-    int fd = ::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
-    if (fd < 0) return std::perror("socket"), 1;
-    int rcvbuf = 64 << 20;
-    if (::setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)) != 0)
-        ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
-    sockaddr_nl local{};
-    local.nl_family = AF_NETLINK;
-    if (::bind(fd, reinterpret_cast<sockaddr*>(&local), sizeof(local)) != 0) return std::perror("bind"), 1;
-    int group = RTNLGRP_IPV4_MROUTE;
-    if (::setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &group, sizeof(group)) != 0)
-        return std::perror("NETLINK_ADD_MEMBERSHIP"), 1;
+    const std::array<unsigned, 1> groups{RTNLGRP_IPV4_MROUTE};
+    auto sock = NetlinkSocket::open(groups);
+    if (!sock) return std::fprintf(stderr, "%s\n", sock.error().to_string().c_str()), 1;
+    (void)sock->set_receive_buffer(64 << 20);  // best effort: a lost notification is caught by /proc below
     if (!ready_file.empty()) std::ofstream(ready_file).flush();
 
     const double deadline = wall_now() + timeout;
@@ -139,32 +116,22 @@ int main(int argc, char** argv) {
     double first = 0, all = 0;
     uint64_t events = 0;
     bool lost = false;
-    std::vector<char> buf(1 << 16);
+    auto on_message = [&](const nlmsghdr& h) {
+        Event ev;
+        if (!parse(h, ev)) return;
+        ++events;
+        if (ev.installed)
+            installed.insert(ev.key);
+        else
+            installed.erase(ev.key);
+    };
     while (all == 0) {
         double left = deadline - wall_now();
         if (left <= 0) break;
-        pollfd p{fd, POLLIN, 0};
+        pollfd p{sock->fd(), POLLIN, 0};
         if (::poll(&p, 1, static_cast<int>(left * 1000) + 1) <= 0) continue;
-        ssize_t n = ::recv(fd, buf.data(), buf.size(), MSG_DONTWAIT);
-        if (n < 0) {
-            if (errno == ENOBUFS) lost = true;  // notifications dropped: /proc below still tells the truth
-            continue;
-        }
+        if (!sock->drain(on_message)) lost = true;  // ENOBUFS: /proc below still tells the truth
         const double now = wall_now();
-        const auto* data = reinterpret_cast<const uint8_t*>(buf.data());
-        for (size_t off = 0; off + sizeof(nlmsghdr) <= static_cast<size_t>(n);) {
-            const auto h = load<nlmsghdr>(data + off);
-            if (h.nlmsg_len < sizeof(nlmsghdr) || off + h.nlmsg_len > static_cast<size_t>(n)) break;
-            Event ev;
-            if (parse(data + off, h.nlmsg_len, ev)) {
-                ++events;
-                if (ev.installed)
-                    installed.insert(ev.key);
-                else
-                    installed.erase(ev.key);
-            }
-            off += align4(h.nlmsg_len);
-        }
         const size_t count = installed.size();
         if (count > 0 && first == 0) first = now;
         if (count >= expect) all = now;
@@ -183,6 +150,5 @@ int main(int argc, char** argv) {
     for (size_t i = 0; i < samples.size(); ++i)
         std::printf("%s[%.4f, %zu]", i ? ", " : "", samples[i].first, samples[i].second);
     std::printf("]}\n");
-    ::close(fd);
     return 0;
 }

@@ -79,15 +79,20 @@ void MfcSync::expedite(std::span<const SGKey> keys) {
         if (dirty_.count(*it)) expedited_.push_front(*it);
 }
 
-size_t MfcSync::flush(size_t budget) {
-    // Expedited keys first and all of them: each is an answer the kernel is waiting for with packets queued,
-    // and while it waits every packet of a new (S,G) walks past it (mfc_sync.hpp). Their number is bounded by
-    // what one input can ask for (pimd hands the core its upcalls in chunks of 32, upcall_backlog.hpp).
+// Each expedited key is an answer the kernel is waiting for with packets queued, and while it waits every
+// packet of a new (S,G) walks past it (mfc_sync.hpp). Their number is bounded by what one input can ask for
+// (pimd hands the core its upcalls in chunks of 32, upcall_backlog.hpp), so they are never budgeted.
+void MfcSync::flush_expedited() {
     while (!expedited_.empty()) {
         SGKey key = expedited_.front();
         expedited_.pop_front();
         if (dirty_.erase(key) > 0) reconcile(key);
     }
+    if (dirty_.empty()) dirty_queue_.clear();
+}
+
+size_t MfcSync::flush(size_t budget) {
+    flush_expedited();
     size_t calls = 0;
     while (calls < budget && !dirty_queue_.empty()) {
         SGKey key = dirty_queue_.front();

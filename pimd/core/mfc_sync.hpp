@@ -72,6 +72,8 @@ class MfcSync {
     // Reconciles every expedited key, then emits at most `budget` more kernel calls; returns the number of
     // keys still to reconcile (0: in sync).
     size_t flush(size_t budget);
+    // Reconciles the expedited keys only (every one of them), leaving the other dirty keys to flush().
+    void flush_expedited();
     size_t pending() const { return dirty_.size(); }
 
     const MfcEntry* desired(const SGKey& key) const;

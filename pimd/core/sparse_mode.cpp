@@ -438,10 +438,16 @@ void SparseMode::collect_group(Ipv4Address group) {
 
 // The kernel first: an MFC add releases the packets the kernel queued for an unresolved (S,G), which need
 // not wait for the Join/Prunes to be encoded and sent.
+// The order is the order of what waits downstream of each output. The kernel holds the packets of the
+// (S,G) named by NOCACHE upcalls until their entries arrive (expedited). A Join/Prune is awaited by the
+// upstream router, and traffic that a Join asks for comes back no sooner than one round trip later, so it
+// goes before the rest of the kernel diff: at a last-hop router a new receiver's Join leaves before the
+// kernel entry that will carry the answer (an MRT_ADD_MFC costs 10-15 us a call).
 void SparseMode::finish() {
     drain_assert_changes();
-    flush_mfc_now();
+    mfc_.flush_expedited();
     tx_.flush();
+    flush_mfc_now();
 }
 
 void SparseMode::finish_deferred() {

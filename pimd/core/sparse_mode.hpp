@@ -306,7 +306,9 @@ class SparseMode final : public PimObserver,
     void track_sources(Ipv4Address group, const std::set<Ipv4Address>& sources);
     void untrack_idle_sources(Ipv4Address group, const std::set<Ipv4Address>& sources);
     void collect_group(Ipv4Address group);
-    void finish();           // end of an input: send queued J/Ps, program the kernel
+    // End of an input: answer the NOCACHE upcalls (their packets wait in the kernel), send the queued J/Ps,
+    // then program the rest of the kernel diff (sparse_mode.cpp).
+    void finish();
     void finish_deferred();  // end of a timer callback: same, at the end of this instant
     void transition(const char* machine, FsmKey key, int ifindex, std::string_view from, std::string_view to,
                     std::string_view event);

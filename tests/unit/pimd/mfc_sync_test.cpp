@@ -92,6 +92,22 @@ TEST(MfcSync, ExpeditedKeysGoFirstNewestBatchFirst) {
     EXPECT_EQ(sync.counters().updates, 1u);
 }
 
+TEST(MfcSync, FlushExpeditedLeavesTheOtherKeysDirty) {
+    MfcRecorder rec;
+    MfcSync sync(rec);
+    for (uint32_t s = 1; s <= 3; ++s)
+        sync.set_desired(entry(s, kG, 0, {1}));
+    const std::vector<SGKey> waiting{{Ipv4Address(2u), Ipv4Address(kG)}};
+    sync.expedite(waiting);
+    sync.flush_expedited();
+    EXPECT_EQ(sources_of(rec.sets), (std::vector<uint32_t>{2}));
+    EXPECT_EQ(sync.pending(), 2u) << "keys nobody is waiting for stay for flush()";
+    sync.flush_expedited();
+    EXPECT_EQ(rec.sets.size(), 1u) << "nothing expedited is left";
+    EXPECT_EQ(sync.flush(10), 0u);
+    EXPECT_EQ(sources_of(rec.sets), (std::vector<uint32_t>{2, 1, 3}));
+}
+
 TEST(MfcSync, TtlThresholdChangeIsAnUpdate) {
     MfcRecorder rec;
     MfcSync sync(rec);

@@ -43,7 +43,8 @@ IpcConnection::IpcConnection(EventLoop& loop, UniqueFd fd, Options options, IpcL
       on_closed_(std::move(on_closed)) {
     rd_ = loop_.watch_readable(fd_.get(), [this] { on_readable(); });
     keepalive_timer_ = TimerHandle(loop_, options_.keepalive, [this] { send_keepalive(); });
-    arm_dead_timer();
+    last_frame_ = loop_.now();
+    arm_dead_timer(last_frame_ + options_.dead);
 }
 
 IpcConnection::~IpcConnection() {
@@ -51,11 +52,21 @@ IpcConnection::~IpcConnection() {
     wr_.reset();
 }
 
-void IpcConnection::arm_dead_timer() {
-    dead_timer_ = TimerHandle(loop_, options_.dead, [this] {
-        ++counters_.dead_peers;
-        close("peer silent for " + seconds_text(options_.dead));
-    });
+// A frame only notes its time: re-arming a timer for every frame costs a timer allocation and two event
+// loop heap operations on the path of every membership change. When the timer fires it looks at the last
+// frame and waits for the rest of the dead interval, or declares the peer dead.
+void IpcConnection::arm_dead_timer(TimePoint deadline) {
+    dead_timer_ = TimerHandle(loop_, deadline, [this] { dead_timer_fired(); });
+}
+
+void IpcConnection::dead_timer_fired() {
+    const TimePoint deadline = last_frame_ + options_.dead;
+    if (loop_.now() < deadline) {
+        arm_dead_timer(deadline);
+        return;
+    }
+    ++counters_.dead_peers;
+    close("peer silent for " + seconds_text(options_.dead));
 }
 
 void IpcConnection::send_keepalive() {
@@ -130,7 +141,7 @@ void IpcConnection::on_readable() {
         if (!r.value().has_value()) break;
         off += used;
         ++counters_.frames_rx;
-        arm_dead_timer();
+        last_frame_ = loop_.now();
         if (std::holds_alternative<ipc::UnknownMessage>(*r.value())) {
             ++counters_.unknown_types;
             continue;

@@ -67,7 +67,8 @@ class IpcConnection {
     void on_readable();
     void on_writable();
     bool flush();
-    void arm_dead_timer();
+    void arm_dead_timer(TimePoint deadline);
+    void dead_timer_fired();
     void send_keepalive();
 
     EventLoop& loop_;
@@ -85,6 +86,8 @@ class IpcConnection {
     TimerHandle stop_writing_;
     TimerHandle keepalive_timer_;
     TimerHandle dead_timer_;
+    TimePoint
+        last_frame_;  // the dead timer runs from here: set per frame, the timer is re-armed when it fires
 };
 
 // ---- pimd side -----------------------------------------------------------------------------------------

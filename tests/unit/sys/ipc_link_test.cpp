@@ -200,6 +200,24 @@ TEST_F(IpcLinkTest, SilentPeerIsDeclaredDead) {
     ::close(fd);
 }
 
+TEST_F(IpcLinkTest, FramesKeepThePeerAliveForManyDeadIntervals) {
+    start_server(200ms);
+    int fd = raw_client({ipc::Hello{1, "slow", 6}, ipc::SnapshotBegin{}, m(2, kG1), ipc::SnapshotEnd{1}});
+    ASSERT_TRUE(run_until([&] { return synced(); }));
+    std::vector<uint8_t> keepalive;
+    ipc::encode_into(ipc::Keepalive{}, keepalive);
+    for (int i = 0; i < 12; ++i) {  // 12 x 40 ms: more than two dead intervals, never 200 ms silent
+        spin(40ms);
+        ASSERT_EQ(::send(fd, keepalive.data(), keepalive.size(), MSG_NOSIGNAL),
+                  static_cast<ssize_t>(keepalive.size()));
+        ASSERT_TRUE(server_->peer_connected()) << "after " << (i + 1) * 40 << " ms";
+    }
+    EXPECT_EQ(server_->counters().dead_peers, 0u);
+    ASSERT_TRUE(run_until([&] { return !server_->peer_connected(); }, 1s)) << "silent from now on";
+    EXPECT_EQ(server_->counters().dead_peers, 1u);
+    ::close(fd);
+}
+
 TEST_F(IpcLinkTest, UnknownTypesSkippedBadFramesAndMissingHelloDisconnect) {
     start_server();
     int a = raw_client({ipc::Hello{1, "x", 1}, ipc::UnknownMessage{99, 12}, ipc::SnapshotBegin{}, m(2, kG1),

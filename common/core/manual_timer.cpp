@@ -3,26 +3,18 @@
 namespace fanout {
 
 TimerId ManualTimerService::schedule(TimePoint deadline, Callback cb) {
-    TimerId id = next_id_++;
-    queue_.emplace(Key{deadline, id}, std::move(cb));
-    index_.emplace(id, deadline);
-    return id;
+    return queue_.add(deadline, std::move(cb));
 }
 
 void ManualTimerService::cancel(TimerId id) {
-    auto it = index_.find(id);
-    if (it == index_.end()) return;
-    queue_.erase(Key{it->second, id});
-    index_.erase(it);
+    queue_.cancel(id);
 }
 
 size_t ManualTimerService::advance_to(TimePoint t) {
     size_t fired = 0;
-    while (!queue_.empty() && queue_.begin()->first.first <= t) {
-        auto node = queue_.extract(queue_.begin());
-        index_.erase(node.key().second);
-        if (node.key().first > now_) now_ = node.key().first;
-        node.mapped()();
+    while (auto due = queue_.pop_due(t)) {
+        if (due->deadline > now_) now_ = due->deadline;
+        due->cb();
         ++fired;
     }
     if (t > now_) now_ = t;
@@ -30,21 +22,19 @@ size_t ManualTimerService::advance_to(TimePoint t) {
 }
 
 size_t ManualTimerService::run_turn() {
-    const TimerId first_new = next_id_;
+    const uint64_t before = queue_.mark();
     size_t fired = 0;
-    while (!queue_.empty() && queue_.begin()->first.first <= now_ &&
-           queue_.begin()->first.second < first_new) {
-        auto node = queue_.extract(queue_.begin());
-        index_.erase(node.key().second);
-        node.mapped()();
+    while (auto due = queue_.pop_due(now_, before)) {
+        due->cb();
         ++fired;
     }
     return fired;
 }
 
-bool ManualTimerService::next_deadline(TimePoint& out) const {
-    if (queue_.empty()) return false;
-    out = queue_.begin()->first.first;
+bool ManualTimerService::next_deadline(TimePoint& out) {
+    auto next = queue_.next_deadline();
+    if (!next) return false;
+    out = *next;
     return true;
 }
 

@@ -2,11 +2,8 @@
 // fire in deadline order, ties in the order they were scheduled.
 #pragma once
 
-#include <map>
-#include <unordered_map>
-#include <utility>
-
 #include "common/core/clock.hpp"
+#include "common/core/timer_queue.hpp"
 
 namespace fanout {
 
@@ -18,8 +15,8 @@ class ManualTimerService final : public TimerService {
     TimePoint now() const override { return now_; }
     TimerId schedule(TimePoint deadline, Callback cb) override;
     void cancel(TimerId id) override;
-    bool pending(TimerId id) const override { return index_.count(id) != 0; }
-    size_t pending_count() const override { return index_.size(); }
+    bool pending(TimerId id) const override { return queue_.pending(id); }
+    size_t pending_count() const override { return queue_.size(); }
 
     // Moves time forward by d, firing every timer due on the way (including ones scheduled while firing)
     // with now() set to each timer's own deadline. Returns the number of timers fired.
@@ -31,14 +28,11 @@ class ManualTimerService final : public TimerService {
     // a callback schedules for now() waits for the next turn (as a zero-delay libevent timer does).
     size_t run_turn();
     // The next deadline, if any timer is pending.
-    bool next_deadline(TimePoint& out) const;
+    bool next_deadline(TimePoint& out);
 
   private:
-    using Key = std::pair<TimePoint, TimerId>;
     TimePoint now_;
-    TimerId next_id_ = 1;
-    std::map<Key, Callback> queue_;
-    std::unordered_map<TimerId, TimePoint> index_;
+    TimerQueue queue_;
 };
 
 }  // namespace fanout

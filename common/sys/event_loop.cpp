@@ -11,9 +11,10 @@ void dispatch_callback(evutil_socket_t, short, void* arg) {
     (*static_cast<std::function<void()>*>(arg))();
 }
 
+// Rounded up: libevent waking a fraction of a microsecond before the deadline would find nothing due.
 struct timeval to_timeval(Duration d) {
     if (d < Duration::zero()) d = Duration::zero();
-    auto us = std::chrono::duration_cast<std::chrono::microseconds>(d).count();
+    auto us = std::chrono::ceil<std::chrono::microseconds>(d).count();
     struct timeval tv;
     tv.tv_sec = static_cast<time_t>(us / 1000000);
     tv.tv_usec = static_cast<suseconds_t>(us % 1000000);
@@ -21,16 +22,6 @@ struct timeval to_timeval(Duration d) {
 }
 
 }  // namespace
-
-struct EventLoop::TimerEntry {
-    EventLoop* loop = nullptr;
-    TimerId id = 0;
-    struct event* ev = nullptr;
-    Callback cb;
-    ~TimerEntry() {
-        if (ev) event_free(ev);
-    }
-};
 
 Watch::~Watch() {
     reset();
@@ -61,11 +52,17 @@ EventLoop::EventLoop() {
     base_ = event_base_new_with_config(cfg);
     event_config_free(cfg);
     if (!base_) throw std::runtime_error("event_base_new failed");
+    timer_event_ = evtimer_new(base_, dispatch_timers, this);
+    if (!timer_event_) {
+        event_base_free(base_);
+        throw std::runtime_error("evtimer_new failed");
+    }
 }
 
 EventLoop::~EventLoop() {
     timers_.clear();
-    if (base_) event_base_free(base_);
+    event_free(timer_event_);
+    event_base_free(base_);
 }
 
 bool EventLoop::run() {
@@ -107,30 +104,44 @@ TimePoint EventLoop::now() const {
     return TimePoint(std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec));
 }
 
-void EventLoop::dispatch_timer(int, short, void* arg) {
-    auto* entry = static_cast<TimerEntry*>(arg);
-    EventLoop* loop = entry->loop;
-    auto node = loop->timers_.extract(entry->id);  // the timer is no longer pending while its callback runs
-    Callback cb = std::move(node.mapped()->cb);
-    node.mapped().reset();
-    cb();
+// Timers: the queue orders them and libevent waits for the earliest only, so scheduling or cancelling one
+// costs no allocation once the queue has grown (timer_queue.hpp) and no libevent call unless it becomes the
+// earliest. A cancelled earliest timer leaves timer_event_ armed: it fires, finds nothing due and re-arms.
+void EventLoop::dispatch_timers(int, short, void* arg) {
+    static_cast<EventLoop*>(arg)->run_due_timers();
+}
+
+// Runs the timers due now that were scheduled before this pass, in deadline order. One that a callback
+// schedules for now waits for the next loop turn, after the I/O that is ready then (as a zero-delay libevent
+// timer does): that is what lets defer() spread work over turns. stop() ends the pass after its callback.
+void EventLoop::run_due_timers() {
+    armed_.reset();
+    dispatching_ = true;
+    const TimePoint t = now();
+    const uint64_t before = timers_.mark();
+    while (auto due = timers_.pop_due(t, before)) {
+        due->cb();
+        if (event_base_got_break(base_)) break;
+    }
+    dispatching_ = false;
+    if (auto next = timers_.next_deadline()) arm(*next);
+}
+
+void EventLoop::arm(TimePoint deadline) {
+    struct timeval tv = to_timeval(deadline - now());
+    if (evtimer_add(timer_event_, &tv) != 0) throw std::runtime_error("evtimer_add failed");
+    armed_ = deadline;
 }
 
 TimerId EventLoop::schedule(TimePoint deadline, Callback cb) {
-    auto entry = std::make_unique<TimerEntry>();
-    entry->loop = this;
-    entry->id = next_timer_++;
-    entry->cb = std::move(cb);
-    entry->ev = evtimer_new(base_, dispatch_timer, entry.get());
-    struct timeval tv = to_timeval(deadline - now());
-    if (!entry->ev || evtimer_add(entry->ev, &tv) != 0) throw std::runtime_error("evtimer_add failed");
-    TimerId id = entry->id;
-    timers_.emplace(id, std::move(entry));
+    TimerId id = timers_.add(deadline, std::move(cb));
+    // While the pass runs, the earliest deadline is armed when it ends.
+    if (!dispatching_ && (!armed_ || deadline < *armed_)) arm(deadline);
     return id;
 }
 
 void EventLoop::cancel(TimerId id) {
-    timers_.erase(id);
+    timers_.cancel(id);
 }
 
 }  // namespace fanout::sys

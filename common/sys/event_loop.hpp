@@ -4,9 +4,10 @@
 
 #include <functional>
 #include <memory>
-#include <unordered_map>
+#include <optional>
 
 #include "common/core/clock.hpp"
+#include "common/core/timer_queue.hpp"
 
 struct event_base;
 struct event;
@@ -59,7 +60,7 @@ class EventLoop final : public TimerService {
     TimePoint now() const override;
     TimerId schedule(TimePoint deadline, Callback cb) override;
     void cancel(TimerId id) override;
-    bool pending(TimerId id) const override { return timers_.count(id) != 0; }
+    bool pending(TimerId id) const override { return timers_.pending(id); }
     size_t pending_count() const override { return timers_.size(); }
 
     struct event_base* base() const {
@@ -67,13 +68,17 @@ class EventLoop final : public TimerService {
     }
 
   private:
-    struct TimerEntry;
     Watch make_watch(int fd, short what, std::function<void()> cb);
-    static void dispatch_timer(int, short, void* arg);
+    static void dispatch_timers(int, short, void* arg);
+    void run_due_timers();
+    void arm(TimePoint deadline);
 
+    // Every timer lives in timers_; one libevent timer is armed for the earliest deadline (event_loop.cpp).
     struct event_base* base_ = nullptr;
-    TimerId next_timer_ = 1;
-    std::unordered_map<TimerId, std::unique_ptr<TimerEntry>> timers_;
+    struct event* timer_event_ = nullptr;
+    TimerQueue timers_;
+    std::optional<TimePoint> armed_;  // the deadline timer_event_ is armed for
+    bool dispatching_ = false;
 };
 
 }  // namespace fanout::sys

@@ -88,10 +88,26 @@ bool PimCore::is_local_address(Ipv4Address addr) const {
 
 // ---- interfaces and VIFs ----
 
+namespace {
+// The kernel drops the IPv4 routes through an interface that goes down, or through a gateway of an address
+// it loses, without a route notification (rtnetlink reports only the IPv6 ones): RPF answers through it
+// must be looked up again (RpfTracker::interface_lost).
+bool routes_may_be_lost(const InterfaceChanged* before, const InterfaceChanged& now) {
+    if (!now.up) return true;
+    if (!before) return false;
+    for (const auto& a : before->addresses)
+        if (std::find(now.addresses.begin(), now.addresses.end(), a) == now.addresses.end()) return true;
+    return false;
+}
+}  // namespace
+
 void PimCore::handle(const InterfaceChanged& ev) {
     if (shut_down_) return;
+    auto before = links_.find(ev.ifindex);
+    const bool lost = routes_may_be_lost(before == links_.end() ? nullptr : &before->second, ev);
     links_[ev.ifindex] = ev;
     sync_interface(ev.ifindex);
+    if (lost) sparse_->interface_lost(ev.ifindex);
 }
 
 void PimCore::handle(const InterfaceRemoved& ev) {
@@ -103,6 +119,7 @@ void PimCore::handle(const InterfaceRemoved& ev) {
     pim_ifs_.erase(ev.ifindex);
     links_.erase(it);
     sync_vif(ev.ifindex);
+    sparse_->interface_lost(ev.ifindex);
 }
 
 void PimCore::handle(const ConfigChanged& ev) {

@@ -137,6 +137,20 @@ std::vector<RpfChange> RpfTracker::route_changed(const Ipv4Prefix& prefix) {
     return out;
 }
 
+std::vector<RpfChange> RpfTracker::interface_lost(int ifindex) {
+    ++counters_.interfaces_lost;
+    std::vector<RpfChange> out;
+    for (auto& [addr, e] : entries_) {
+        if (!e.route || e.route->ifindex != ifindex) continue;
+        ++counters_.re_resolutions;
+        RpfChange c{addr, e.route, resolve(addr)};
+        e.route = c.new_route;
+        if (classify(c) && e.refs > 0) out.push_back(std::move(c));
+    }
+    counters_.answers_changed += out.size();
+    return out;
+}
+
 std::vector<RpfChange> RpfTracker::set_preferences(PreferenceTable prefs) {
     prefs_ = std::move(prefs);
     std::vector<RpfChange> out;

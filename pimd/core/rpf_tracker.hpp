@@ -54,7 +54,8 @@ struct RpfChange {
 struct RpfTrackerCounters {
     uint64_t lookups = 0;          // RibView::lookup calls
     uint64_t route_changes = 0;    // route_changed() calls
-    uint64_t re_resolutions = 0;   // addresses re-resolved by route_changed()
+    uint64_t interfaces_lost = 0;  // interface_lost() calls
+    uint64_t re_resolutions = 0;   // addresses re-resolved by route_changed() / interface_lost()
     uint64_t answers_changed = 0;  // RpfChange entries reported
     uint64_t idle_reused = 0;      // track() answered from an idle address (no lookup)
 };
@@ -84,6 +85,10 @@ class RpfTracker {
     std::vector<RpfChange> route_changed(const Ipv4Prefix& prefix);
     // Re-resolves everything (0.0.0.0/0).
     std::vector<RpfChange> refresh_all() { return route_changed(Ipv4Prefix()); }
+    // The interface went down, went away or lost an address: re-resolve the addresses routed through it. The
+    // kernel removes IPv4 routes through an interface set down (or through a gateway of a removed address)
+    // without a route notification, so route_changed() alone would keep their answers.
+    std::vector<RpfChange> interface_lost(int ifindex);
     // New preference table: every answer's preference is recomputed; returns the metric changes.
     std::vector<RpfChange> set_preferences(PreferenceTable prefs);
     const PreferenceTable& preferences() const { return prefs_; }

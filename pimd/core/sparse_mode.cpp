@@ -156,7 +156,16 @@ void SparseMode::handle(const MembershipChanged& ev) {
 }
 
 void SparseMode::handle(const RouteChanged& ev) {
-    auto changes = tracker_.route_changed(ev.prefix);
+    rpf_changed(tracker_.route_changed(ev.prefix));
+}
+
+void SparseMode::interface_lost(int ifindex) {
+    rpf_changed(tracker_.interface_lost(ifindex));
+}
+
+// RPF answers changed: the groups whose S or RP moved re-evaluate their joins (4.5.5-4.5.7: RPF'(S,G) /
+// RPF'(*,G) changes) and the assert machines their RPF interfaces.
+void SparseMode::rpf_changed(const std::vector<RpfChange>& changes) {
     std::set<Ipv4Address> groups;
     for (const auto& c : changes) {
         if (!c.next_hop_changed) continue;

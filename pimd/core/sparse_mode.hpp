@@ -125,6 +125,8 @@ class SparseMode final : public PimObserver,
     RxOutcome receive_join_prune(const PimRxContext& ctx);
     void handle(const MembershipChanged& ev);
     void handle(const RouteChanged& ev);
+    // An interface went down or away, or lost an address: RPF answers through it are looked up again.
+    void interface_lost(int ifindex);
     void handle(const KernelUpcall& ev);
     // Upcalls read together (one mroute socket read): each affected group is re-evaluated once, at the end.
     void handle(std::span<const KernelUpcall> batch);
@@ -285,6 +287,7 @@ class SparseMode final : public PimObserver,
     const std::set<Ipv4Address>& flow_sources(Ipv4Address group) const;
     void wrongvif(const KernelUpcall& ev);
     void flush_mfc_now();
+    void rpf_changed(const std::vector<RpfChange>& changes);
 
     // sparse_mode.cpp
     void recompute_group(Ipv4Address group);

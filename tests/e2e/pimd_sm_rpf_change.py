@@ -114,8 +114,14 @@ def main() -> int:
         m3 = mroute(r3, SRC, GROUP)
         check(m3 and mroute_oifs(m3) == ["eth1"], f"the new path forwards: r3's MFC (S,G) oifs [eth1] ({m3})")
 
+        # The backup route exists before the cut, and pimd has seen it (its route monitor coalesces over 50 ms):
+        # the kernel removes the routes through a downed interface without a route notification, so only
+        # the link-down itself can move the join (RpfTracker::interface_lost). Until session 7 this step
+        # passed only when the cut came within the coalescing window of the route's addition.
+        r4.run("ip", "route", "add", SRC_NET, "via", "198.18.24.2", "metric", "30")
+        time.sleep(0.5)
+
         def cut():
-            r4.run("ip", "route", "add", SRC_NET, "via", "198.18.24.2", "metric", "30")
             r4.run("ip", "link", "set", "eth1", "down")
 
         rc2 = move(r4, "link cut", cut, "eth0", "198.18.24.2", rcv)

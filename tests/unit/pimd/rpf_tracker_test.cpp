@@ -208,5 +208,28 @@ TEST(RpfTracker, PreferenceTableChangeIsAMetricChange) {
     EXPECT_EQ(t.route(ip("10.1.1.1"))->preference, 200u);
 }
 
+TEST(RpfTracker, InterfaceLostReResolvesOnlyTheAddressesRoutedThroughIt) {
+    MapRib rib;
+    rib.add("198.18.1.0/24", 2, "10.0.24.2", rtprot::kStatic, 10);
+    rib.add("198.18.9.0/24", 3, "10.0.34.3", rtprot::kStatic, 10);
+    RpfTracker t(rib);
+    t.track(ip("198.18.1.5"));
+    t.track(ip("198.18.1.6"));
+    t.track(ip("198.18.9.1"));
+    t.untrack(ip("198.18.1.6"));  // idle: kept up to date, never reported
+    const int before = rib.lookups;
+    // Interface 2 goes down: the kernel removes its routes silently; a worse route through 3 is left.
+    rib.add("198.18.1.0/24", 3, "10.0.34.3", rtprot::kStatic, 30);
+    auto changes = t.interface_lost(2);
+    ASSERT_EQ(changes.size(), 1u);
+    EXPECT_EQ(changes[0].address, ip("198.18.1.5"));
+    EXPECT_TRUE(changes[0].next_hop_changed);
+    EXPECT_EQ(t.rpf_ifindex(ip("198.18.1.5")), 3);
+    EXPECT_EQ(t.rpf_neighbor(ip("198.18.1.5")), ip("10.0.34.3"));
+    EXPECT_EQ(rib.lookups - before, 2) << "198.18.1.5 and the idle 198.18.1.6; not 198.18.9.1 (through 3)";
+    EXPECT_TRUE(t.interface_lost(2).empty()) << "nothing is routed through 2 any more";
+    EXPECT_EQ(t.counters().interfaces_lost, 2u);
+}
+
 }  // namespace
 }  // namespace fanout::pim

@@ -31,7 +31,7 @@ size_t ManualTimerService::run_turn() {
     return fired;
 }
 
-bool ManualTimerService::next_deadline(TimePoint& out) {
+bool ManualTimerService::next_deadline(TimePoint& out) const {
     auto next = queue_.next_deadline();
     if (!next) return false;
     out = *next;

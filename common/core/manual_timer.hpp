@@ -28,7 +28,7 @@ class ManualTimerService final : public TimerService {
     // a callback schedules for now() waits for the next turn (as a zero-delay libevent timer does).
     size_t run_turn();
     // The next deadline, if any timer is pending.
-    bool next_deadline(TimePoint& out);
+    bool next_deadline(TimePoint& out) const;
 
   private:
     TimePoint now_;

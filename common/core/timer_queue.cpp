@@ -1,12 +1,8 @@
 #include "common/core/timer_queue.hpp"
 
-#include <algorithm>
-
 namespace fanout {
 
 namespace {
-constexpr size_t kCompactFloor = 64;  // below this many heap entries stale ones are left to drain
-
 uint32_t slot_of(TimerId id) {
     return static_cast<uint32_t>(id & 0xffffffffu) - 1;
 }
@@ -14,6 +10,42 @@ uint32_t generation_of(TimerId id) {
     return static_cast<uint32_t>(id >> 32);
 }
 }  // namespace
+
+void TimerQueue::sift_up(size_t pos) {
+    const Entry e = heap_[pos];
+    while (pos > 0) {
+        const size_t parent = (pos - 1) / 2;
+        if (!earlier(e, heap_[parent])) break;
+        place(pos, heap_[parent]);
+        pos = parent;
+    }
+    place(pos, e);
+}
+
+void TimerQueue::sift_down(size_t pos) {
+    const Entry e = heap_[pos];
+    const size_t n = heap_.size();
+    for (;;) {
+        size_t child = 2 * pos + 1;
+        if (child >= n) break;
+        if (child + 1 < n && earlier(heap_[child + 1], heap_[child])) ++child;
+        if (!earlier(heap_[child], e)) break;
+        place(pos, heap_[child]);
+        pos = child;
+    }
+    place(pos, e);
+}
+
+void TimerQueue::remove_at(size_t pos) {
+    const Entry last = heap_.back();
+    heap_.pop_back();
+    if (pos == heap_.size()) return;  // it was the last one
+    place(pos, last);
+    if (pos > 0 && earlier(last, heap_[(pos - 1) / 2]))
+        sift_up(pos);
+    else
+        sift_down(pos);
+}
 
 TimerId TimerQueue::add(TimePoint deadline, TimerService::Callback cb) {
     uint32_t slot;
@@ -25,11 +57,9 @@ TimerId TimerQueue::add(TimePoint deadline, TimerService::Callback cb) {
         slots_.emplace_back();
     }
     Slot& s = slots_[slot];
-    s.live = true;
     s.cb = std::move(cb);
-    heap_.push_back(Entry{deadline, next_seq_++, slot, s.generation});
-    std::push_heap(heap_.begin(), heap_.end(), later);
-    ++live_;
+    heap_.push_back(Entry{deadline, next_seq_++, slot});
+    sift_up(heap_.size() - 1);
     return (TimerId{s.generation} << 32) | (slot + 1);
 }
 
@@ -37,52 +67,36 @@ bool TimerQueue::pending(TimerId id) const {
     const uint32_t slot = slot_of(id);
     if (id == 0 || slot >= slots_.size()) return false;
     const Slot& s = slots_[slot];
-    return s.live && s.generation == generation_of(id);
+    return s.heap_pos != kNotQueued && s.generation == generation_of(id);
 }
 
 void TimerQueue::free_slot(uint32_t slot) {
     Slot& s = slots_[slot];
-    s.live = false;
+    s.heap_pos = kNotQueued;
     s.cb = nullptr;
-    ++s.generation;
-    if (s.generation == 0) s.generation = 1;  // ids are never 0
+    if (++s.generation == 0) s.generation = 1;  // ids are never 0
     free_.push_back(slot);
-    --live_;
 }
 
 bool TimerQueue::cancel(TimerId id) {
     if (!pending(id)) return false;
-    free_slot(slot_of(id));
-    if (heap_.size() > kCompactFloor && heap_.size() > 2 * live_) compact();
+    const uint32_t slot = slot_of(id);
+    remove_at(slots_[slot].heap_pos);
+    free_slot(slot);
     return true;
 }
 
-void TimerQueue::drop_stale_top() {
-    while (!heap_.empty() && stale(heap_.front())) {
-        std::pop_heap(heap_.begin(), heap_.end(), later);
-        heap_.pop_back();
-    }
-}
-
-void TimerQueue::compact() {
-    std::erase_if(heap_, [this](const Entry& e) { return stale(e); });
-    std::make_heap(heap_.begin(), heap_.end(), later);
-}
-
 std::optional<TimerQueue::Due> TimerQueue::pop_due(TimePoint t, uint64_t before) {
-    drop_stale_top();
     if (heap_.empty()) return std::nullopt;
     const Entry top = heap_.front();
     if (top.deadline > t || top.seq >= before) return std::nullopt;
-    std::pop_heap(heap_.begin(), heap_.end(), later);
-    heap_.pop_back();
+    remove_at(0);
     Due due{top.deadline, std::move(slots_[top.slot].cb)};
     free_slot(top.slot);
     return due;
 }
 
-std::optional<TimePoint> TimerQueue::next_deadline() {
-    drop_stale_top();
+std::optional<TimePoint> TimerQueue::next_deadline() const {
     if (heap_.empty()) return std::nullopt;
     return heap_.front().deadline;
 }
@@ -93,7 +107,6 @@ void TimerQueue::clear() {
     slots_.clear();
     free_.clear();
     heap_.clear();
-    live_ = 0;
 }
 
 }  // namespace fanout

@@ -3,11 +3,10 @@
 //
 // Every input of a daemon schedules and cancels timers (Expiry, Join, Keepalive Timers ...), so both are
 // cheap and allocate nothing once the queue has grown to its working size:
-//  - a pending timer is a slot of a vector (reused through a free list) holding its callback, and an entry
-//    of a binary min-heap (deadline, sequence number, slot, generation);
-//  - cancelling frees the slot at once and leaves its heap entry, which is dropped when it reaches the top
-//    (its generation no longer matches the slot's); when stale entries outnumber the pending timers the heap
-//    is rebuilt without them, so it never holds more than about twice the pending timers;
+//  - a pending timer is a slot of a vector (reused through a free list) holding its callback and its
+//    position in a binary min-heap of (deadline, sequence number, slot);
+//  - cancelling takes the slot out of the heap at once (O(log n), no stale entries, so no clean-up pass that
+//    would land on one loop turn), and frees it;
 //  - a TimerId is (generation << 32) | (slot + 1): never 0, and an id whose timer fired or was cancelled no
 //    longer names a pending timer (the slot's generation moved on) even once the slot is reused.
 #pragma once
@@ -31,8 +30,8 @@ class TimerQueue {
     // True when id was pending (it is not any more).
     bool cancel(TimerId id);
     bool pending(TimerId id) const;
-    size_t size() const { return live_; }
-    bool empty() const { return live_ == 0; }
+    size_t size() const { return heap_.size(); }
+    bool empty() const { return heap_.empty(); }
 
     // A mark of the timers scheduled so far: pop_due(t, mark) leaves out the ones scheduled after it.
     uint64_t mark() const { return next_seq_; }
@@ -40,40 +39,38 @@ class TimerQueue {
     // and it was scheduled before `before` (a mark()); nullopt otherwise.
     std::optional<Due> pop_due(TimePoint t, uint64_t before = UINT64_MAX);
     // The earliest deadline of the pending timers.
-    std::optional<TimePoint> next_deadline();
+    std::optional<TimePoint> next_deadline() const;
     void clear();
 
-    // Heap entries, stale ones included (for tests of the bound).
-    size_t heap_size() const { return heap_.size(); }
-
   private:
+    static constexpr uint32_t kNotQueued = UINT32_MAX;
     struct Slot {
         uint32_t generation = 1;
-        bool live = false;
+        uint32_t heap_pos = kNotQueued;
         TimerService::Callback cb;
     };
+    // The ordering key lives in the heap itself, so sifting compares neighbouring entries without touching
+    // the slots (only the moved entry's slot learns its new position).
     struct Entry {
         TimePoint deadline;
         uint64_t seq;
         uint32_t slot;
-        uint32_t generation;
     };
-    // std::push_heap keeps the greatest on top: "greater" puts the earliest (deadline, seq) there.
-    static bool later(const Entry& a, const Entry& b) {
-        return a.deadline != b.deadline ? a.deadline > b.deadline : a.seq > b.seq;
+    static bool earlier(const Entry& a, const Entry& b) {
+        return a.deadline != b.deadline ? a.deadline < b.deadline : a.seq < b.seq;
     }
-    bool stale(const Entry& e) const {
-        const Slot& s = slots_[e.slot];
-        return !s.live || s.generation != e.generation;
+    void place(size_t pos, const Entry& e) {
+        heap_[pos] = e;
+        slots_[e.slot].heap_pos = static_cast<uint32_t>(pos);
     }
+    void sift_up(size_t pos);
+    void sift_down(size_t pos);
+    void remove_at(size_t pos);
     void free_slot(uint32_t slot);
-    void drop_stale_top();
-    void compact();
 
     std::vector<Slot> slots_;
     std::vector<uint32_t> free_;
-    std::vector<Entry> heap_;
-    size_t live_ = 0;
+    std::vector<Entry> heap_;  // heap_[0] is the earliest
     uint64_t next_seq_ = 0;
 };
 

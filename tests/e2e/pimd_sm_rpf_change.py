@@ -83,6 +83,7 @@ def main() -> int:
         r3.add_route(SRC_NET, via="198.18.13.1")
         r4.run("ip", "route", "add", SRC_NET, "via", "198.18.24.2", "metric", "10")
         r4.run("ip", "route", "add", SRC_NET, "via", "198.18.34.3", "metric", "20")
+        r4.run("ip", "route", "add", SRC_NET, "via", "198.18.24.2", "metric", "30")  # the link cut's backup
         r1.start_pimd(pimd_yaml(r1, {"eth0": HELLO, "eth1": HELLO, "eth2": HELLO}))
         for r in (r2, r3):
             r.start_pimd(pimd_yaml(r, {"eth0": HELLO, "eth1": HELLO}))
@@ -114,13 +115,10 @@ def main() -> int:
         m3 = mroute(r3, SRC, GROUP)
         check(m3 and mroute_oifs(m3) == ["eth1"], f"the new path forwards: r3's MFC (S,G) oifs [eth1] ({m3})")
 
-        # The backup route exists before the cut, and pimd has seen it (its route monitor coalesces over 50 ms):
-        # the kernel removes the routes through a downed interface without a route notification, so only
-        # the link-down itself can move the join (RpfTracker::interface_lost). Until session 7 this step
-        # passed only when the cut came within the coalescing window of the route's addition.
-        r4.run("ip", "route", "add", SRC_NET, "via", "198.18.24.2", "metric", "30")
-        time.sleep(0.5)
-
+        # The kernel removes the routes through a downed interface without a route notification, and the
+        # backup route (metric 30) has been in place since the start: only the link-down itself can move the
+        # join (RpfTracker::interface_lost). Until session 7 this step added the backup route just before the
+        # cut, and passed only when the cut came within the route monitor's 50 ms coalescing window.
         def cut():
             r4.run("ip", "link", "set", "eth1", "down")
 

@@ -86,8 +86,8 @@ class IpcConnection {
     TimerHandle stop_writing_;
     TimerHandle keepalive_timer_;
     TimerHandle dead_timer_;
-    TimePoint
-        last_frame_;  // the dead timer runs from here: set per frame, the timer is re-armed when it fires
+    // The dead timer runs from here: set per frame; the timer is re-armed from it when it fires.
+    TimePoint last_frame_;
 };
 
 // ---- pimd side -----------------------------------------------------------------------------------------

@@ -122,17 +122,20 @@ bool classify(RpfChange& c) {
 
 }  // namespace
 
+void RpfTracker::re_resolve(Ipv4Address addr, Entry& e, std::vector<RpfChange>& out) {
+    ++counters_.re_resolutions;
+    RpfChange c{addr, e.route, resolve(addr)};
+    e.route = c.new_route;
+    if (classify(c) && e.refs > 0) out.push_back(std::move(c));
+}
+
 std::vector<RpfChange> RpfTracker::route_changed(const Ipv4Prefix& prefix) {
     ++counters_.route_changes;
     std::vector<RpfChange> out;
     auto first = entries_.lower_bound(prefix.address());
     auto last = entries_.upper_bound(Ipv4Address(prefix.address().value() | ~prefix.mask()));
-    for (auto it = first; it != last; ++it) {
-        ++counters_.re_resolutions;
-        RpfChange c{it->first, it->second.route, resolve(it->first)};
-        it->second.route = c.new_route;
-        if (classify(c) && it->second.refs > 0) out.push_back(std::move(c));
-    }
+    for (auto it = first; it != last; ++it)
+        re_resolve(it->first, it->second, out);
     counters_.answers_changed += out.size();
     return out;
 }
@@ -140,13 +143,8 @@ std::vector<RpfChange> RpfTracker::route_changed(const Ipv4Prefix& prefix) {
 std::vector<RpfChange> RpfTracker::interface_lost(int ifindex) {
     ++counters_.interfaces_lost;
     std::vector<RpfChange> out;
-    for (auto& [addr, e] : entries_) {
-        if (!e.route || e.route->ifindex != ifindex) continue;
-        ++counters_.re_resolutions;
-        RpfChange c{addr, e.route, resolve(addr)};
-        e.route = c.new_route;
-        if (classify(c) && e.refs > 0) out.push_back(std::move(c));
-    }
+    for (auto& [addr, e] : entries_)
+        if (e.route && e.route->ifindex == ifindex) re_resolve(addr, e, out);
     counters_.answers_changed += out.size();
     return out;
 }

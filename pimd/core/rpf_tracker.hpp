@@ -110,6 +110,8 @@ class RpfTracker {
     };
     bool live(const IdleSlot& slot) const;
     std::optional<RpfRoute> resolve(Ipv4Address addr);
+    // Looks addr up again; a tracked address whose answer changed is added to out.
+    void re_resolve(Ipv4Address addr, Entry& e, std::vector<RpfChange>& out);
     Entry* entry(Ipv4Address addr) const;  // tracked or idle (index_)
     const Entry* tracked_entry(Ipv4Address addr) const;
 

@@ -445,8 +445,6 @@ void SparseMode::collect_group(Ipv4Address group) {
     sync_tracking(group);
 }
 
-// The kernel first: an MFC add releases the packets the kernel queued for an unresolved (S,G), which need
-// not wait for the Join/Prunes to be encoded and sent.
 // The order is the order of what waits downstream of each output. The kernel holds the packets of the
 // (S,G) named by NOCACHE upcalls until their entries arrive (expedited). A Join/Prune is awaited by the
 // upstream router, and traffic that a Join asks for comes back no sooner than one round trip later, so it

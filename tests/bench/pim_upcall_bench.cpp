@@ -111,6 +111,13 @@ struct BurstRouter {
     }
 };
 
+// The burst's (S,G) per second of timed work, under `name`.
+void burst_rate(benchmark::State& state, const char* name) {
+    state.counters[name] =
+        benchmark::Counter(static_cast<double>(kGroups * kSources) * static_cast<double>(state.iterations()),
+                           benchmark::Counter::kIsRate);
+}
+
 void run_burst(benchmark::State& state, size_t batch) {
     uint64_t forwarding = 0;
     for (auto _ : state) {
@@ -126,9 +133,7 @@ void run_burst(benchmark::State& state, size_t batch) {
     }
     if (forwarding < kGroups * kSources)
         state.SkipWithError("not every (S,G) of the burst got a forwarding MFC entry");
-    state.counters["upcalls/s"] =
-        benchmark::Counter(static_cast<double>(kGroups * kSources) * static_cast<double>(state.iterations()),
-                           benchmark::Counter::kIsRate);
+    burst_rate(state, "upcalls/s");
     state.counters["mfc_forwarding"] = static_cast<double>(forwarding);
 }
 
@@ -161,9 +166,7 @@ void BM_KeepaliveExpiry(benchmark::State& state) {
     }
     if (removed < kGroups * kSources)
         state.SkipWithError("the KeepaliveTimers' expiry left MFC entries behind");
-    state.counters["entries/s"] =
-        benchmark::Counter(static_cast<double>(kGroups * kSources) * static_cast<double>(state.iterations()),
-                           benchmark::Counter::kIsRate);
+    burst_rate(state, "entries/s");
     state.counters["mfc_removed"] = static_cast<double>(removed);
 }
 BENCHMARK(BM_KeepaliveExpiry)->Unit(benchmark::kMillisecond)->Iterations(2);

@@ -62,6 +62,12 @@ PimStatisticsView statistics_since(const PimStatisticsView& now, const PimStatis
     since_fields(v.sparse, base.sparse, &Sm::jp_rx, &Sm::jp_rx_for_us, &Sm::jp_rx_seen, &Sm::jp_rx_ignored,
                  &Sm::transitions, &Sm::unexpected_events, &Sm::upcalls_nocache, &Sm::upcalls_wrongvif,
                  &Sm::negative_entries, &Sm::spt_switches, &Sm::sg_limit_drops);
+    using Rib = sys::RibLookupCounters;
+    since_fields(v.rib, base.rib, &Rib::lookups, &Rib::lookup_failures, &Rib::route_notifications,
+                 &Rib::ignored_notifications, &Rib::notify_batches, &Rib::overruns);
+    using Rpf = pim::RpfTrackerCounters;
+    since_fields(v.rpf, base.rpf, &Rpf::lookups, &Rpf::route_changes, &Rpf::interfaces_lost,
+                 &Rpf::re_resolutions, &Rpf::answers_changed, &Rpf::idle_reused);
     return v;
 }
 

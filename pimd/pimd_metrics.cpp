@@ -1,6 +1,6 @@
 // pimd metric rules (see pimd_metrics.hpp). Families, by status command:
 //   show ip pim statistics   messages rx/tx by type, drops by reason, decode errors by kind, socket, kernel,
-//                            upcall and static-mroute counters, reloads
+//                            upcall and static-mroute counters, route lookups and RPF answers, reloads
 //   show ip pim interface    interfaces by state, DR role
 //   show ip pim neighbor     neighbors per interface
 //   show ip mroute           kernel MFC entries by state, packets/bytes/wrong-if summed per group
@@ -42,6 +42,10 @@ std::vector<MetricRule> statistics_rules() {
          "PIM-SM processing (join/prune entries, state machine "
          "transitions, upcalls, negative entries, SPT switches, entries refused by max-sg-entries)",
          T::counter},
+        {st, "/rib", K::leaves, "fanout_pim_rib",
+         "netlink route lookups, route notifications and route monitor overruns", T::counter},
+        {st, "/rpf", K::leaves, "fanout_pim_rpf",
+         "RPF answers: lookups, route changes, interfaces lost, re-resolutions, answers changed", T::counter},
         {st, "/pim/mroute_clears", K::value, "fanout_pim_mroute_clears_total", "clear ip mroute commands run",
          T::counter},
         {st, "/pim/mroutes_cleared", K::value, "fanout_pim_mroutes_cleared_total",

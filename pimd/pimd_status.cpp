@@ -128,7 +128,9 @@ PimStatisticsView pim_statistics_view(const PimDaemon& d) {
             d.upcall_backlog(),
             d.static_mroutes().counters(),
             d.reloads(),
-            d.core().sparse().counters()};
+            d.core().sparse().counters(),
+            d.rib_counters(),
+            d.core().sparse().rpf().counters()};
 }
 
 json to_json(const PimStatisticsView& v) {
@@ -189,7 +191,21 @@ json to_json(const PimStatisticsView& v) {
               {"upcalls_wrongvif", v.sparse.upcalls_wrongvif},
               {"negative_entries", v.sparse.negative_entries},
               {"spt_switches", v.sparse.spt_switches},
-              {"sg_limit_drops", v.sparse.sg_limit_drops}}}};
+              {"sg_limit_drops", v.sparse.sg_limit_drops}}},
+            {"rib",
+             {{"lookups", v.rib.lookups},
+              {"lookup_failures", v.rib.lookup_failures},
+              {"route_notifications", v.rib.route_notifications},
+              {"ignored_notifications", v.rib.ignored_notifications},
+              {"notify_batches", v.rib.notify_batches},
+              {"monitor_overruns", v.rib.overruns}}},
+            {"rpf",
+             {{"lookups", v.rpf.lookups},
+              {"route_changes", v.rpf.route_changes},
+              {"interfaces_lost", v.rpf.interfaces_lost},
+              {"re_resolutions", v.rpf.re_resolutions},
+              {"answers_changed", v.rpf.answers_changed},
+              {"idle_reused", v.rpf.idle_reused}}}};
 }
 
 std::string to_text(const PimStatisticsView& v) {
@@ -234,6 +250,13 @@ std::string to_text(const PimStatisticsView& v) {
        << v.sparse.transitions << ", unexpected events " << v.sparse.unexpected_events
        << ", negative entries " << v.sparse.negative_entries << ", SPT switches " << v.sparse.spt_switches
        << ", refused by max-sg-entries " << v.sparse.sg_limit_drops << "\n";
+    os << "Routes (netlink): lookups " << v.rib.lookups << " (failed " << v.rib.lookup_failures
+       << "), route notifications " << v.rib.route_notifications << " (ignored "
+       << v.rib.ignored_notifications << ", batches " << v.rib.notify_batches << "), monitor overruns "
+       << v.rib.overruns << "\n";
+    os << "RPF: lookups " << v.rpf.lookups << " (answered from idle " << v.rpf.idle_reused
+       << "), route changes " << v.rpf.route_changes << ", interfaces lost " << v.rpf.interfaces_lost
+       << ", re-resolved " << v.rpf.re_resolutions << ", answers changed " << v.rpf.answers_changed << "\n";
     os << "Reloads: " << v.reloads << "\n";
     return os.str();
 }

@@ -72,6 +72,8 @@ struct PimStatisticsView {
     StaticMrouteCounters static_mroutes;
     uint64_t reloads = 0;
     pim::SparseModeCounters sparse;
+    sys::RibLookupCounters rib;   // netlink route lookups and the route monitor (rib_lookup.hpp)
+    pim::RpfTrackerCounters rpf;  // the core's RPF answers (rpf_tracker.hpp)
 };
 
 struct MrouteOif {

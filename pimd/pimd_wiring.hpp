@@ -99,6 +99,7 @@ class PimDaemon : private pim::PimObserver {
     const MsdpService* msdp() const { return msdp_.get(); }  // MSDP (msdp_service.hpp)
     uint64_t reloads() const { return reloads_; }
     pim::RibView& rib_view() { return rib_view_; }
+    const sys::RibLookupCounters& rib_counters() const { return rib_.counters(); }
     pim::CounterSource& counter_source() { return counters_; }
     // The ifindex of an interface name (netlink), if present.
     std::optional<int> ifindex_of(const std::string& name) const;

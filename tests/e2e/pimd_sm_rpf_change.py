@@ -108,7 +108,13 @@ def main() -> int:
         def reroute():
             r4.run("ip", "route", "del", SRC_NET, "via", "198.18.24.2", "metric", "10")
 
+        before = r4.fanout("show ip pim statistics")
         rc1 = move(r4, "route change", reroute, "eth1", "198.18.34.3", rcv)
+        after = r4.fanout("show ip pim statistics")
+        check(after["rib"]["route_notifications"] > before["rib"]["route_notifications"]
+              and after["rpf"]["answers_changed"] > before["rpf"]["answers_changed"],
+              f"show ip pim statistics counts the route notification and the changed RPF answer "
+              f"(rib {after['rib']}, rpf {after['rpf']})")
         poll(lambda: (lambda m: m is None or "eth1" not in mroute_oifs(m))(mroute(r2, SRC, GROUP)), timeout=8,
              what="r2 drops r4's link from its olist after r4's Prune")
         check(True, "the old path is pruned: r2's MFC (S,G) no longer has the link to r4")
@@ -123,6 +129,9 @@ def main() -> int:
             r4.run("ip", "link", "set", "eth1", "down")
 
         rc2 = move(r4, "link cut", cut, "eth0", "198.18.24.2", rcv)
+        cut_stats = r4.fanout("show ip pim statistics")["rpf"]
+        check(cut_stats["interfaces_lost"] > after["rpf"]["interfaces_lost"],
+              f"show ip pim statistics counts the lost RPF interface ({cut_stats})")
         sent, total = tx.result(timeout=40), keep.result(timeout=40)
         print(f"whole run: sent {sent['sent']}, received {total['received']}, lost {total['lost_in_range']}, "
               f"duplicates {total['duplicates']}")

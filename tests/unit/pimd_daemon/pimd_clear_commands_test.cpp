@@ -29,6 +29,16 @@ PimStatisticsView all(uint64_t n) {
     auto& m = v.static_mroutes;
     m.installs = m.updates = m.removals = m.failures = n;
     v.reloads = n;
+    auto& sm = v.sparse;
+    sm.jp_rx = sm.jp_rx_for_us = sm.jp_rx_seen = sm.jp_rx_ignored = sm.transitions = sm.unexpected_events =
+        sm.upcalls_nocache = sm.upcalls_wrongvif = sm.negative_entries = sm.spt_switches = sm.sg_limit_drops =
+            n;
+    auto& rib = v.rib;
+    rib.lookups = rib.lookup_failures = rib.route_notifications = rib.ignored_notifications =
+        rib.notify_batches = rib.overruns = n;
+    auto& rpf = v.rpf;
+    rpf.lookups = rpf.route_changes = rpf.interfaces_lost = rpf.re_resolutions = rpf.answers_changed =
+        rpf.idle_reused = n;
     return v;
 }
 

@@ -61,7 +61,8 @@ PimStatisticsView statistics_since(const PimStatisticsView& now, const PimStatis
     using Sm = pim::SparseModeCounters;
     since_fields(v.sparse, base.sparse, &Sm::jp_rx, &Sm::jp_rx_for_us, &Sm::jp_rx_seen, &Sm::jp_rx_ignored,
                  &Sm::transitions, &Sm::unexpected_events, &Sm::upcalls_nocache, &Sm::upcalls_wrongvif,
-                 &Sm::negative_entries, &Sm::spt_switches, &Sm::sg_limit_drops);
+                 &Sm::negative_entries, &Sm::spt_switches, &Sm::sg_limit_drops, &Sm::rpt_discoveries,
+                 &Sm::rpt_copies);
     using Rib = sys::RibLookupCounters;
     since_fields(v.rib, base.rib, &Rib::lookups, &Rib::lookup_failures, &Rib::route_notifications,
                  &Rib::ignored_notifications, &Rib::notify_batches, &Rib::overruns);

@@ -76,7 +76,8 @@ PimRpfView pim_rpf_view(const PimDaemon& d) {
 std::map<SGKey, std::string> core_mroute_flags(const PimDaemon& d) {
     std::map<SGKey, std::string> out;
     for (const pim::MrouteStatus& m : pim::mroute_status(d.core())) {
-        auto s = Ipv4Address::parse(m.source);
+        // "*": the (*,G) kernel entry's source, 0.0.0.0 (sparse_mode_forwarding.cpp)
+        auto s = m.source == "*" ? std::optional<Ipv4Address>(Ipv4Address()) : Ipv4Address::parse(m.source);
         auto g = Ipv4Address::parse(m.group);
         if (s && g) out[SGKey{*s, *g}] = m.flags;
     }

@@ -191,7 +191,9 @@ json to_json(const PimStatisticsView& v) {
               {"upcalls_wrongvif", v.sparse.upcalls_wrongvif},
               {"negative_entries", v.sparse.negative_entries},
               {"spt_switches", v.sparse.spt_switches},
-              {"sg_limit_drops", v.sparse.sg_limit_drops}}},
+              {"sg_limit_drops", v.sparse.sg_limit_drops},
+              {"rpt_discoveries", v.sparse.rpt_discoveries},
+              {"rpt_copies", v.sparse.rpt_copies}}},
             {"rib",
              {{"lookups", v.rib.lookups},
               {"lookup_failures", v.rib.lookup_failures},
@@ -250,6 +252,8 @@ std::string to_text(const PimStatisticsView& v) {
        << v.sparse.transitions << ", unexpected events " << v.sparse.unexpected_events
        << ", negative entries " << v.sparse.negative_entries << ", SPT switches " << v.sparse.spt_switches
        << ", refused by max-sg-entries " << v.sparse.sg_limit_drops << "\n";
+    os << "Shared-tree (*,G) kernel entries: sources learned from them " << v.sparse.rpt_discoveries
+       << ", later copies dropped " << v.sparse.rpt_copies << "\n";
     os << "Routes (netlink): lookups " << v.rib.lookups << " (failed " << v.rib.lookup_failures
        << "), route notifications " << v.rib.route_notifications << " (ignored "
        << v.rib.ignored_notifications << ", batches " << v.rib.notify_batches << "), monitor overruns "
@@ -269,6 +273,13 @@ std::string vif_name(const PimDaemon& d, sys::VifIndex vif) {
     if (it == d.mrt().vifs().end()) return "vif" + std::to_string(vif);
     if (it->second.register_vif) return "pimreg";
     return d.ifname_of(it->second.ifindex);
+}
+}  // namespace
+
+namespace {
+// "*" for the (*,G) kernel entry (source 0.0.0.0), as show ip pim upstream names (*,G) state.
+std::string mroute_source_text(Ipv4Address source) {
+    return source == Ipv4Address() ? "*" : source.to_string();
 }
 }  // namespace
 
@@ -324,7 +335,7 @@ json to_json(const MroutesView& v) {
         for (const auto& o : r.oifs)
             oifs.push_back(
                 {{"interface", o.name}, {"vif", o.vif < 0 ? json(nullptr) : json(o.vif)}, {"ttl", o.ttl}});
-        a.push_back({{"source", r.source.to_string()},
+        a.push_back({{"source", mroute_source_text(r.source)},
                      {"group", r.group.to_string()},
                      {"iif", r.iif},
                      {"iif_vif", r.iif_vif ? json(*r.iif_vif) : json(nullptr)},
@@ -346,7 +357,7 @@ std::string to_text(const MroutesView& v) {
         std::vector<std::string> oifs;
         for (const auto& o : r.oifs)
             oifs.push_back(o.name);
-        rows.push_back({r.source.to_string(), r.group.to_string(), r.protocol,
+        rows.push_back({mroute_source_text(r.source), r.group.to_string(), r.protocol,
                         r.flags.empty() ? "-" : r.flags, r.iif, oifs.empty() ? "-" : join(oifs),
                         r.installed ? std::to_string(r.packets) : "-",
                         r.installed ? std::to_string(r.bytes) : "-", r.installed ? "" : r.state});

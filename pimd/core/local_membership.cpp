@@ -73,12 +73,12 @@ IfSet LocalMembership::interfaces_of(Ipv4Address group) const {
     return out;
 }
 
-std::set<Ipv4Address> LocalMembership::included_sources(Ipv4Address group) const {
+std::set<Ipv4Address> LocalMembership::sources_in(Ipv4Address group, FilterMode mode) const {
     std::set<Ipv4Address> out;
     auto git = by_group_.find(group);
     if (git == by_group_.end()) return out;
     for (const auto& [i, r] : git->second)
-        if (r.mode == FilterMode::kInclude) out.insert(r.sources.begin(), r.sources.end());
+        if (r.mode == mode) out.insert(r.sources.begin(), r.sources.end());
     return out;
 }
 

@@ -57,7 +57,13 @@ class LocalMembership {
     // Interfaces with a record for group, ascending.
     IfSet interfaces_of(Ipv4Address group) const;
     // Sources listed in an INCLUDE record of group on any interface.
-    std::set<Ipv4Address> included_sources(Ipv4Address group) const;
+    std::set<Ipv4Address> included_sources(Ipv4Address group) const {
+        return sources_in(group, FilterMode::kInclude);
+    }
+    // Sources listed in an EXCLUDE record of group on any interface.
+    std::set<Ipv4Address> excluded_sources(Ipv4Address group) const {
+        return sources_in(group, FilterMode::kExclude);
+    }
     std::vector<Ipv4Address> groups() const;
 
     bool receiver_include(Ipv4Address group, int ifindex) const;                      // (*,G,I)
@@ -69,6 +75,7 @@ class LocalMembership {
 
   private:
     using Records = std::map<int, MembershipRecord>;
+    std::set<Ipv4Address> sources_in(Ipv4Address group, FilterMode mode) const;
     // The records of group (nullptr: none); the macros ask about one group many times in a row.
     const Records* records_of(Ipv4Address group) const;
 

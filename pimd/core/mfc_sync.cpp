@@ -33,6 +33,7 @@ void MfcSync::vif_removed(int vif) {
 
 void MfcSync::forget_installed() {
     installed_.clear();
+    renew_.clear();
     for (const auto& [key, e] : desired_)
         mark_dirty(key);
 }
@@ -52,9 +53,22 @@ size_t MfcSync::clear_installed(std::optional<Ipv4Address> group) {
     return keys.size();
 }
 
+void MfcSync::renew(const SGKey& key) {
+    if (!installed_.count(key)) return;
+    renew_.insert(key);
+    mark_dirty(key);
+    expedite(std::span<const SGKey>(&key, 1));
+}
+
 bool MfcSync::reconcile(const SGKey& key) {
     auto want = desired_.find(key);
     auto have = installed_.find(key);
+    if (renew_.erase(key) > 0 && have != installed_.end() && want != desired_.end()) {
+        actions_.mfc_del(MfcDel{key.source, key.group, have->second.iif_vif});
+        installed_.erase(have);
+        have = installed_.end();
+        ++counters_.renewals;
+    }
     if (want == desired_.end()) {
         if (have == installed_.end()) return false;
         actions_.mfc_del(MfcDel{key.source, key.group, have->second.iif_vif});

@@ -18,6 +18,8 @@
 //  - clear_installed([G]): the operator's `clear ip mroute [G]`: every installed entry (of G) is deleted from
 //    the kernel at once (its packet counters go with it) and the desired ones are installed again on the next
 //    flush.
+//  - renew(key): the installed entry is deleted and added again on the next flush (a fresh kernel entry: the
+//    kernel rate-limits WRONGVIF upcalls per entry, once in 3 s, and only a new entry starts that afresh).
 //  - expedite(keys): these dirty keys are reconciled by the next flush, whatever its budget, before all
 //    others and in the order given (ahead of keys expedited earlier). The kernel keeps its unresolved (S,G)
 //    (those waiting for an answer to a NOCACHE upcall) in a list that it walks from the newest entry for
@@ -46,6 +48,7 @@ struct MfcSyncCounters {
     uint64_t vif_clears = 0;  // entries re-programmed because a VIF went away
     uint64_t clears = 0;      // clear_installed() calls (`clear ip mroute [G]`)
     uint64_t cleared = 0;     // installed entries those calls deleted
+    uint64_t renewals = 0;    // installed entries deleted and added again (renew())
     bool operator==(const MfcSyncCounters&) const = default;
 };
 
@@ -64,6 +67,9 @@ class MfcSync {
     // Deletes every installed entry (of group, when set) now; the desired ones are reinstalled by the next
     // flushes. Returns the number of entries deleted.
     size_t clear_installed(std::optional<Ipv4Address> group);
+
+    // The installed entry for key is deleted and added again by the next flush, ahead of the other keys.
+    void renew(const SGKey& key);
 
     // Reconciles these keys (those that are dirty) first, in this order, before keys expedited earlier (see
     // the top comment).
@@ -93,6 +99,7 @@ class MfcSync {
     std::deque<SGKey> dirty_queue_;
     std::deque<SGKey> expedited_;  // drained before dirty_queue_; a key may be in both (dirty_ decides)
     std::unordered_set<SGKey> dirty_;
+    std::unordered_set<SGKey> renew_;  // installed keys to delete before they are set again
     MfcSyncCounters counters_;
 };
 

@@ -43,7 +43,8 @@ struct VifDel {
 // MRT_ADD_MFC: one kernel forwarding entry (shared/LINUX-MROUTE.md "MFC entries"). A packet of (S,G) arriving
 // on iif_vif leaves VIF i when oifs[i] is set and its TTL > ttls[i]. An entry with no oifs is a valid
 // "negative" entry: it resolves the (S,G) (stops NOCACHE upcalls) and drops the traffic.
-// Adding an existing (S,G) updates it in place. Only mfc_sync.hpp (MfcSync) emits these.
+// Adding an existing (S,G) updates it in place. Only mfc_sync.hpp (MfcSync) emits these. Source 0.0.0.0 is
+// the (*,G) entry (sparse_mode_forwarding.cpp): its iif is listed among its oifs, as the kernel requires.
 struct MfcEntry {
     Ipv4Address source;
     Ipv4Address group;
@@ -62,6 +63,7 @@ struct MfcEntry {
         oifs.reset(static_cast<size_t>(v));
         ttls[static_cast<size_t>(v)] = 0;
     }
+    bool has_oif(int v) const { return v >= 0 && v < kMaxVifs && oifs.test(static_cast<size_t>(v)); }
     bool operator==(const MfcEntry&) const = default;
 };
 

@@ -87,6 +87,8 @@ struct SparseModeCounters {
     uint64_t negative_entries = 0;  // negative MFC entries installed
     uint64_t spt_switches = 0;      // SPTbit set
     uint64_t sg_limit_drops = 0;    // (S,G), (S,G,rpt) or kernel flow not created: max_sg_entries reached
+    uint64_t rpt_discoveries = 0;   // sources learned from the (*,G) kernel entry (its WHOLEPKT / WRONGVIF)
+    uint64_t rpt_copies = 0;        // later WHOLEPKT copies from it, before the source's own entry was in
 };
 
 // One (S,G) the kernel asked about (NOCACHE) or forwards: the forwarding computation covers it.
@@ -265,6 +267,15 @@ class SparseMode final : public PimObserver,
     void update_forwarding(Ipv4Address group, const std::set<Ipv4Address>& only);
     void forward_source(const SGKey& sg);
     std::optional<MfcEntry> desired_entry(const SGKey& sg) const;
+    // The (*,G) kernel entry (4.2 for sources without source-specific state; see sparse_mode_forwarding.cpp).
+    std::optional<MfcEntry> desired_star_entry(Ipv4Address group) const;
+    void forward_star(Ipv4Address group);
+    bool needs_source_entry(const SGKey& sg, bool star) const;
+    // What an upcall caused by the (*,G) kernel entry means: a new source (its NOCACHE, with the arrival
+    // VIF), a later copy of one already learned, or nothing to do with it.
+    enum class RptUpcall : uint8_t { kOther, kDiscovery, kCopy };
+    RptUpcall classify_rpt_upcall(const KernelUpcall& ev, int& arrival_vif) const;
+    void handle_one(const KernelUpcall& ev);
     void update_sptbit(const SGKey& sg, int iif);
     void sptbit_for_flows(Ipv4Address group);
     void restart_keepalive(SGEntry& e);

@@ -26,6 +26,24 @@
 // packet there (shared/LINUX-MROUTE.md); sources the accept filter refuses get a negative entry. Native
 // traffic on RPF_interface(S) is then a WRONGVIF upcall that sets the SPTbit (Update_SPTbit), which moves
 // the iif to RPF_interface(S); the next Register is answered with a Register-Stop (register_rp.hpp).
+//
+// The shared tree as one (*,G) kernel entry. Away from the RP, a source without source-specific state that
+// arrives on RPF_interface(RP(G)) is forwarded to inherited_olist(S,G,rpt), which for such a source is
+// immediate_olist(*,G) (4.1.6): one entry serves them all, and the first packets of a new source on the
+// shared tree are forwarded by the kernel at once, instead of waiting in its unresolved queue for a NOCACHE
+// answer (a whole wake-up and turn of pimd at every router of the tree). The kernel looks a (*,G) entry up
+// only when no (S,G) matches and only for an arrival VIF listed among its oifs, and never forwards a packet
+// back out of its arrival VIF (ipmr.c ipmr_cache_find_any, ip_mr_forward), so the entry lists
+// RPF_interface(RP(G)) as well. Sources are still learned, for CheckSwitchToSpt (4.2.1), the KeepaliveTimer
+// and per-source counters: the register VIF is an oif too, so the kernel hands each packet it forwards this
+// way up as WHOLEPKT, which stands for the source's NOCACHE (the source then gets its own entry and later
+// packets no longer reach the (*,G) entry). Sources with state of their own ((S,G), (S,G,rpt) prunes,
+// IGMPv3 EXCLUDE) get their own entries while the (*,G) entry exists, so it never carries a packet
+// somewhere that source's rules would not. A packet of a directly connected source on one of the entry's
+// oifs (a sender on a receiver LAN) fails the kernel's iif check and comes up as WRONGVIF, at most once in
+// 3 s per entry: it stands for that source's NOCACHE too, and the (*,G) entry is renewed (deleted and added)
+// so that the next new sender on that LAN is reported at once. At the RP (its iif would be the register
+// VIF) and for SSM groups there is no (*,G) entry.
 #include "common/core/log.hpp"
 #include "pimd/core/pim_core.hpp"
 #include "pimd/core/sparse_mode.hpp"
@@ -104,14 +122,61 @@ const std::set<Ipv4Address>& SparseMode::flow_sources(Ipv4Address group) const {
     return it == flows_by_group_.end() ? kNone : it->second;
 }
 
+// The (*,G) kernel entry: its iif is RPF_interface(RP(G)), which is also listed as an oif (the kernel finds
+// the entry only for arrival VIFs among its oifs), its oifs are immediate_olist(*,G) and the register VIF
+// (source discovery). None at the RP, for SSM groups, without (*,G) state or a register VIF, or when nothing
+// is left to forward to.
+std::optional<MfcEntry> SparseMode::desired_star_entry(Ipv4Address group) const {
+    if (is_ssm(group) || !tib_.find(StarGKey{group})) return std::nullopt;
+    const auto rp_addr = rp(group);
+    const auto register_vif = core_.vifs().register_vif();
+    if (!rp_addr || is_local_address(*rp_addr) || !register_vif) return std::nullopt;
+    const int iif = rpf_interface(*rp_addr);
+    const auto iif_vif = iif ? core_.vifs().vif_of(iif) : std::nullopt;
+    if (!iif_vif) return std::nullopt;
+    MfcEntry m;
+    m.source = Ipv4Address();
+    m.group = group;
+    m.iif_vif = *iif_vif;
+    for (int i : immediate_olist_star_g(macro_inputs(), group)) {
+        if (i == iif) continue;
+        if (auto v = core_.vifs().vif_of(i)) m.set_oif(*v);
+    }
+    if (m.oifs.none()) return std::nullopt;
+    m.set_oif(*iif_vif);
+    m.set_oif(*register_vif);
+    return m;
+}
+
+void SparseMode::forward_star(Ipv4Address group) {
+    if (auto d = desired_star_entry(group))
+        mfc_.set_desired(*d);
+    else
+        mfc_.remove_desired(SGKey{Ipv4Address(), group});
+}
+
+// Which (S,G) get a kernel entry of their own: every (S,G) entry of the TIB and every flow; while the
+// (*,G) entry exists (`star`), also every source with (S,G,rpt) state or named in an IGMPv3 EXCLUDE record,
+// whose packets the (*,G) entry must not carry.
+bool SparseMode::needs_source_entry(const SGKey& sg, bool star) const {
+    if (tib_.find(sg) || flows_.count(sg)) return true;
+    if (!star) return false;
+    return tib_.find_rpt(sg) || members_.excluded_sources(sg.group).count(sg.source);
+}
+
 void SparseMode::update_forwarding(Ipv4Address group) {
+    const bool star = desired_star_entry(group).has_value();
     std::set<Ipv4Address> sources;  // the (S,G) of the group that get a kernel entry (or lose theirs)
     for (auto s : tib_.sources_of(group))
-        if (tib_.find(SGKey{s, group})) sources.insert(s);
+        if (needs_source_entry(SGKey{s, group}, star)) sources.insert(s);
     const auto& flowing = flow_sources(group);
     sources.insert(flowing.begin(), flowing.end());
+    if (star)
+        for (auto s : members_.excluded_sources(group))
+            sources.insert(s);
     for (auto s : sources)
         forward_source(SGKey{s, group});
+    forward_star(group);
     // (S,G) entries that went away: their kernel entries go too, unless a flow keeps them.
     if (auto it = programmed_.find(group); it != programmed_.end())
         for (auto s : it->second)
@@ -125,9 +190,10 @@ void SparseMode::update_forwarding(Ipv4Address group) {
 // The kernel entries of some sources of a group only (recompute_sources): O(sources given).
 void SparseMode::update_forwarding(Ipv4Address group, const std::set<Ipv4Address>& only) {
     auto& programmed = programmed_[group];
+    const bool star = mfc_.desired(SGKey{Ipv4Address(), group}) != nullptr;
     for (auto s : only) {
         const SGKey sg{s, group};
-        if (tib_.find(sg) || flows_.count(sg)) {
+        if (needs_source_entry(sg, star)) {
             forward_source(sg);
             programmed.insert(s);
         } else if (programmed.erase(s) > 0) {
@@ -311,7 +377,39 @@ void SparseMode::wrongvif(const KernelUpcall& ev) {
     }
 }
 
+// An upcall the (*,G) kernel entry caused (see the top comment). WHOLEPKT: the kernel forwarded a packet of a
+// source without an entry of its own through the (*,G) entry, whose register-VIF oif handed it up; the
+// packet arrived on the entry's iif; more of them may come before the source's own entry is in (copies). A
+// source whose own entry lists the register VIF is the DR's (4.4.1): its WHOLEPKT is a Register's. WRONGVIF:
+// a packet of a sender on the subnet of one of the entry's oifs (other routers' traffic there is the assert
+// machines', 4.6).
+SparseMode::RptUpcall SparseMode::classify_rpt_upcall(const KernelUpcall& ev, int& arrival_vif) const {
+    const MfcEntry* star = mfc_.installed(SGKey{Ipv4Address(), ev.group});
+    if (!star || !star->has_oif(ev.vif)) return RptUpcall::kOther;
+    const MfcEntry* own = mfc_.installed(ev.key());
+    if (ev.type == KernelUpcallType::kWholePacket) {
+        if (own && own->has_oif(ev.vif)) return RptUpcall::kOther;  // the source's own entry registers it
+        if (own || flows_.count(ev.key())) return RptUpcall::kCopy;
+        arrival_vif = star->iif_vif;
+        return RptUpcall::kDiscovery;
+    }
+    if (own || ev.vif == star->iif_vif) return RptUpcall::kOther;
+    // A sender on the arrival interface's own subnet, not a router forwarding onto it.
+    const PimInterface* pif = core_.find_interface(ifindex_of_vif(core_.vifs(), ev.vif));
+    if (!pif) return RptUpcall::kOther;
+    for (const auto& a : pif->link().addresses)
+        if (a.prefix_len < 32 && a.subnet().contains(ev.source)) {
+            arrival_vif = ev.vif;
+            return RptUpcall::kDiscovery;
+        }
+    return RptUpcall::kOther;
+}
+
 void SparseMode::handle(const KernelUpcall& ev) {
+    handle(std::span<const KernelUpcall>(&ev, 1));
+}
+
+void SparseMode::handle_one(const KernelUpcall& ev) {
     switch (ev.type) {
         case KernelUpcallType::kNoCache:
             nocache(ev);
@@ -328,7 +426,28 @@ void SparseMode::handle(const KernelUpcall& ev) {
     }
 }
 
-void SparseMode::handle(std::span<const KernelUpcall> batch) {
+void SparseMode::handle(std::span<const KernelUpcall> upcalls) {
+    // Upcalls of the (*,G) kernel entries become the NOCACHE of their sources (or are dropped as copies).
+    std::vector<KernelUpcall> batch;
+    batch.reserve(upcalls.size());
+    for (const auto& ev : upcalls) {
+        int arrival_vif = -1;
+        switch (ev.type == KernelUpcallType::kNoCache ? RptUpcall::kOther
+                                                      : classify_rpt_upcall(ev, arrival_vif)) {
+            case RptUpcall::kOther:
+                batch.push_back(ev);
+                break;
+            case RptUpcall::kCopy:
+                ++counters_.rpt_copies;
+                break;
+            case RptUpcall::kDiscovery:
+                ++counters_.rpt_discoveries;
+                if (ev.type != KernelUpcallType::kWholePacket) mfc_.renew(SGKey{Ipv4Address(), ev.group});
+                batch.push_back(
+                    KernelUpcall{KernelUpcallType::kNoCache, arrival_vif, ev.source, ev.group, {}});
+                break;
+        }
+    }
     // Runs of NOCACHE upcalls are batched; any other upcall is handled on its own, in order.
     size_t i = 0;
     while (i < batch.size()) {
@@ -336,10 +455,10 @@ void SparseMode::handle(std::span<const KernelUpcall> batch) {
         while (j < batch.size() && batch[j].type == KernelUpcallType::kNoCache)
             ++j;
         if (j - i > 1) {
-            nocache_batch(batch.subspan(i, j - i));
+            nocache_batch(std::span<const KernelUpcall>(batch).subspan(i, j - i));
             i = j;
         } else {
-            handle(batch[i]);
+            handle_one(batch[i]);
             ++i;
         }
     }

@@ -119,6 +119,15 @@ def main() -> int:
               f"duplicates {got['duplicates']})")
         check(got["first_seq"] is not None and got["first_seq"] <= 2,
               f"the first datagrams were delivered (first seq seen {got['first_seq']}, expected <= 2)")
+        # r3 (last hop) carries the shared tree as one (*,G) kernel entry: iif toward the RP (listed among its
+        # oifs, as the kernel requires), the receiver link, and the register VIF through which it learned S.
+        star = mroute(r3, "*", GROUP)
+        check(star is not None and star["protocol"] == "pim" and star["iif"] == "eth0" and
+              {"eth0", "eth1", "pimreg"} <= {o["interface"] for o in star["oifs"]},
+              f"r3 has the (*,{GROUP}) kernel entry: iif eth0, oifs eth0, eth1, pimreg ({star})")
+        sparse = r3.fanout("show ip pim statistics")["sparse"]
+        check(sparse["rpt_discoveries"] >= 1,
+              f"r3 learned {SRC} from the (*,G) entry's WHOLEPKT, not a NOCACHE that held the packet ({sparse})")
         row = mroute(r2, SRC, GROUP)
         check(row is not None and row["iif"] == "eth0",
               f"r2 forwards ({SRC},{GROUP}) from the SPT interface eth0 after the switch (row {row})")

@@ -28,10 +28,12 @@
 //      {"membership": {"ifindex": 3, "group": "239.1.1.1", "mode": "exclude"|"include", "sources": [...]}}
 //      {"rx_join_prune": {"ifindex", "src", "upstream", "holdtime": 210, "groups": [{"group": "239.1.1.1",
 //              "joins": [{"source": "198.18.9.9", "wc": true, "rpt": true}], "prunes": [...]}]}}
-//      {"upcall": {"type": "nocache" | "wrongvif", "vif": 1, "source": "...", "group": "..."}}
+//      {"upcall": {"type": "nocache" | "wrongvif" | "wholepkt", "vif": 1, "source": "...", "group": "..."}}
+//              (wholepkt: vif is the register VIF; the packet is a 28-byte IPv4/UDP datagram from source)
 //      {"rx_assert": {"ifindex", "src", "group", "source", "rpt": false, "preference": 1, "metric": 10}}
 //              (or "cancel": true for an AssertCancel)
-//      {"snapshot": "tib" | "upstream" | "join" | "mroute" | "mfc" | "rpf" | "assert"}
+//      {"snapshot": "tib" | "upstream" | "join" | "mroute" | "mfc" | "rpf" | "assert" | "upcalls"}
+//              (upcalls: the sparse-mode upcall counters)
 //   Sent Join/Prunes are decoded into "join_prune": {"upstream", "holdtime", "groups": [...]}, sent Asserts
 //   into "assert": {"group", "source", "rpt", "preference", "metric"}.
 // Config durations are strings ("30s", "500ms"); hello_holdtime is in seconds.
@@ -468,6 +470,14 @@ json snapshot(const PimCore& core, const std::string& request) {
     if (what == "rpf") return json(rpf_status(core));
     if (what == "mfc") return mfc_snapshot(core);
     if (what == "assert") return assert_snapshot(core);
+    if (what == "upcalls") {
+        const auto& c = core.sparse().counters();
+        return {{"nocache", c.upcalls_nocache},
+                {"wrongvif", c.upcalls_wrongvif},
+                {"rpt_discoveries", c.rpt_discoveries},
+                {"rpt_copies", c.rpt_copies},
+                {"negative_entries", c.negative_entries}};
+    }
     throw std::runtime_error("unknown snapshot " + what);
 }
 
@@ -501,11 +511,20 @@ void run_sparse_event(const json& ev, PimCore& core, FakeRib& rib) {
     if (ev.contains("upcall")) {
         const auto& u = ev["upcall"];
         KernelUpcall k;
-        k.type = u.at("type").get<std::string>() == "wrongvif" ? KernelUpcallType::kWrongVif
-                                                               : KernelUpcallType::kNoCache;
+        const auto type = u.at("type").get<std::string>();
+        k.type = type == "wrongvif"   ? KernelUpcallType::kWrongVif
+                 : type == "wholepkt" ? KernelUpcallType::kWholePacket
+                                      : KernelUpcallType::kNoCache;
         k.vif = u.at("vif").get<int>();
         k.source = addr(u.at("source"));
         k.group = addr(u.at("group"));
+        if (k.type == KernelUpcallType::kWholePacket) {  // IPv4 (TTL 16, UDP) + UDP header, no payload
+            k.packet = {0x45, 0, 0, 28, 0, 0, 0x40, 0, 16, 17, 0, 0};
+            for (auto a : {k.source, k.group})
+                for (int shift = 24; shift >= 0; shift -= 8)
+                    k.packet.push_back(static_cast<uint8_t>(a.value() >> shift));
+            k.packet.insert(k.packet.end(), {0x9c, 0x40, 0x13, 0x89, 0, 8, 0, 0});
+        }
         core.handle(k);
     }
 }

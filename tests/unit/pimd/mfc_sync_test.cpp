@@ -108,6 +108,34 @@ TEST(MfcSync, FlushExpeditedLeavesTheOtherKeysDirty) {
     EXPECT_EQ(sources_of(rec.sets), (std::vector<uint32_t>{2, 1, 3}));
 }
 
+TEST(MfcSync, RenewDeletesAndAddsTheInstalledEntryAheadOfOthers) {
+    MfcRecorder rec;
+    MfcSync sync(rec);
+    const SGKey star{Ipv4Address(), Ipv4Address(kG)};
+    sync.set_desired(entry(0, kG, 0, {0, 1, 2}));
+    sync.renew(star);  // not installed yet: nothing to renew
+    sync.flush(10);
+    ASSERT_EQ(rec.sets.size(), 1u);
+    EXPECT_TRUE(rec.dels.empty());
+    sync.set_desired(entry(kS, kG, 0, {2}));  // dirty before the renewal
+    sync.renew(star);
+    sync.flush_expedited();
+    ASSERT_EQ(rec.dels.size(), 1u) << "the installed entry is deleted...";
+    EXPECT_EQ(rec.dels[0].key(), star);
+    ASSERT_EQ(rec.sets.size(), 2u) << "...and added again, before the other dirty key";
+    EXPECT_EQ(rec.sets[1], entry(0, kG, 0, {0, 1, 2}));
+    EXPECT_EQ(sync.counters().renewals, 1u);
+    sync.flush(10);
+    EXPECT_EQ(rec.sets.size(), 3u);
+    sync.flush(10);
+    EXPECT_EQ(rec.dels.size(), 1u) << "a renewal happens once";
+    sync.renew(star);
+    sync.remove_desired(star);
+    sync.flush(10);
+    EXPECT_EQ(rec.dels.size(), 2u) << "an entry renewed and no longer wanted is deleted once";
+    EXPECT_EQ(rec.sets.size(), 3u);
+}
+
 TEST(MfcSync, TtlThresholdChangeIsAnUpdate) {
     MfcRecorder rec;
     MfcSync sync(rec);

@@ -196,7 +196,8 @@ def run_burst(topo, daemons, profile_dir: str | None = None, *, group_base: str 
     base = group_base.rsplit(".", 1)[0]
     groups = [f"{base}.{i}" for i in range(BURST_GROUPS)]
     wait_joined(topo, groups)
-    before = {r.name: (pim_stats(r)["upcalls"], raw_drops(r), cpu_seconds(daemons[r.name].pid)) for r in topo.routers}
+    before = {r.name: (pim_stats(r)["upcalls"], raw_drops(r), cpu_seconds(daemons[r.name].pid),
+                       pim_stats(r)["sparse"]["rpt_discoveries"]) for r in topo.routers}
     watching = {r.name: Path(r.run_dir) / "mfcwatch.ready" for r in topo.routers}
     for f in watching.values():
         f.unlink(missing_ok=True)
@@ -227,6 +228,8 @@ def run_burst(topo, daemons, profile_dir: str | None = None, *, group_base: str 
             "installed_every_100ms": [max([n for t, n in w["samples"] if t - tx["first_send"] <= k / 10], default=0)
                                       for k in range(1, 16)],
             "nocache": up["nocache"] - before[r.name][0]["nocache"],
+            # sources learned from a (*,G) kernel entry's WHOLEPKT instead of a NOCACHE (the last hop's ASM groups)
+            "rpt_discoveries": stats["sparse"]["rpt_discoveries"] - before[r.name][3],
             "overruns": up["overruns"] - before[r.name][0]["overruns"],
             "upcall_backlog_peak": backlog["peak"],
             "upcall_chunks_oldest_first": backlog["oldest_first_chunks"],
@@ -296,7 +299,9 @@ def burst_rows(b: dict, what: str, frr: bool) -> list[tuple[str, str, str]]:
     rows.append((f"{what}: upcalls lost r1/r2 (max of /proc/net/raw drops, SO_RXQ_OVFL)",
                  f"{max(b['r1']['overruns'], b['r1']['raw_socket_drops'])}/"
                  f"{max(b['r2']['overruns'], b['r2']['raw_socket_drops'])}", "52-65k" if frr else ""))
-    rows.append((f"{what}: NOCACHE upcalls handled r1/r2", f"{b['r1']['nocache']}/{b['r2']['nocache']}", ""))
+    rows.append((f"{what}: new sources learned r1/r2: NOCACHE + (*,G) entry WHOLEPKT",
+                 f"{b['r1']['nocache']}+{b['r1']['rpt_discoveries']}/{b['r2']['nocache']}+{b['r2']['rpt_discoveries']}",
+                 ""))
     rows.append((f"{what}: pimd CPU s user+system r1; r2 (system: mostly MRT_ADD_MFC)",
                  f"{b['r1']['cpu_user_s']}+{b['r1']['cpu_system_s']}; {b['r2']['cpu_user_s']}+{b['r2']['cpu_system_s']}",
                  ""))

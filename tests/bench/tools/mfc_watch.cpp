@@ -1,9 +1,9 @@
 // fanout_mfc_watch: a lab tool of topologies/perf (not a benchmark). Run inside a router's namespace, it
-// counts the (S,G) the kernel has installed with at least one oif, from the kernel's MFC notifications:
-// rtnetlink group RTNLGRP_IPV4_MROUTE carries one RTM_NEWROUTE (family RTNL_FAMILY_IPMR) per MRT_ADD_MFC and
-// per new unresolved entry (flag RTNH_F_UNRESOLVED, skipped), and one RTM_DELROUTE per delete. It prints one
-// JSON line when --expect entries are installed or --timeout passes, after counting /proc/net/ip_mr_cache
-// once to confirm.
+// counts the (S,G) the kernel has installed with at least one oif ((*,G) entries are not counted), from the
+// kernel's MFC notifications: rtnetlink group RTNLGRP_IPV4_MROUTE carries one RTM_NEWROUTE (family
+// RTNL_FAMILY_IPMR) per MRT_ADD_MFC and per new unresolved entry (flag RTNH_F_UNRESOLVED, skipped), and one
+// RTM_DELROUTE per delete. It prints one JSON line when --expect entries are installed or --timeout passes,
+// after counting /proc/net/ip_mr_cache once to confirm.
 //
 // Polling /proc/net/ip_mr_cache instead held the kernel's unresolved-list lock for milliseconds per read, the
 // lock the routers and the sender contend for; a Python listener took a quarter of the lab's two cores in the
@@ -21,6 +21,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <sstream>
 #include <string>
 #include <unordered_set>
 #include <utility>
@@ -37,15 +38,20 @@ double wall_now() {
     return duration<double>(system_clock::now().time_since_epoch()).count();
 }
 
-// Resolved entries with at least one oif: the kernel prints each oif as " vif:ttl", and nothing else of an
-// entry has a colon (unresolved and negative entries have no Oifs column).
+// Resolved (S,G) entries with at least one oif: the kernel prints each oif as " vif:ttl", and nothing else of
+// an entry has a colon (unresolved and negative entries have no Oifs column). Origin 00000000 is a (*,G)
+// entry (pimd's shared-tree entry), not one of the sources counted.
 size_t proc_installed() {
     std::ifstream f("/proc/net/ip_mr_cache");
     std::string line;
     size_t n = 0;
     std::getline(f, line);  // header
-    while (std::getline(f, line))
-        if (line.find(':') != std::string::npos) ++n;
+    while (std::getline(f, line)) {
+        std::istringstream fields(line);
+        std::string group, origin;
+        fields >> group >> origin;
+        if (line.find(':') != std::string::npos && origin != "00000000") ++n;
+    }
     return n;
 }
 
@@ -74,6 +80,7 @@ bool parse(const nlmsghdr& h, Event& ev) {
         ++oifs;
         off += RTNH_ALIGN(hop.rtnh_len);
     }
+    if (!src || src->value() == 0) return false;  // a (*,G) entry: not a source
     ev.installed = h.nlmsg_type == RTM_NEWROUTE && oifs > 0;
     ev.key = (static_cast<uint64_t>(src ? src->value() : 0) << 32) | (dst ? dst->value() : 0);
     return true;

@@ -6,11 +6,11 @@
 //
 // (*,G) entries. The kernel accepts an MFC whose origin is 0.0.0.0, but looks it up only as a fallback when
 // no (S,G) matches, and only when the *arrival* VIF has a TTL threshold < 255 in that entry (ipmr.c
-// mr_mfc_find_any(): a design for static proxies). A packet on a non-parent VIF then fails the wrong-iif
-// check. So a PIM (*,G) can be emulated only by listing the iif among the oifs, and such an entry suppresses
-// the NOCACHE upcalls PIM needs to learn sources (Register, SPT switch, KeepAlive). Fanout therefore installs
-// only (S,G) entries, on NOCACHE; add_mfc() passes a 0.0.0.0 source through unchanged for callers that know
-// this.
+// mr_mfc_find_any(): a design for static proxies); it never forwards such a packet back out of its arrival
+// VIF. A packet on a non-parent VIF then fails the wrong-iif check (a WRONGVIF upcall, once in 3 s per entry).
+// So a PIM (*,G) works only with the iif listed among the oifs, and it suppresses the NOCACHE upcalls PIM
+// learns sources from: pimd adds the register VIF as an oif, whose WHOLEPKT upcalls stand for them
+// (pimd/core/sparse_mode_forwarding.cpp). add_mfc() passes a 0.0.0.0 source through unchanged.
 #pragma once
 
 #include <cerrno>

@@ -7,9 +7,9 @@
 // (*,G) entries. The kernel accepts an MFC whose origin is 0.0.0.0, but looks it up only as a fallback when
 // no (S,G) matches, and only when the *arrival* VIF has a TTL threshold < 255 in that entry (ipmr.c
 // mr_mfc_find_any(): a design for static proxies); it never forwards such a packet back out of its arrival
-// VIF. A packet on a non-parent VIF then fails the wrong-iif check (a WRONGVIF upcall, once in 3 s per entry).
-// So a PIM (*,G) works only with the iif listed among the oifs, and it suppresses the NOCACHE upcalls PIM
-// learns sources from: pimd adds the register VIF as an oif, whose WHOLEPKT upcalls stand for them
+// VIF. A packet on a non-parent VIF then fails the wrong-iif check (a WRONGVIF upcall, once in 3 s per
+// entry). So a PIM (*,G) works only with the iif listed among the oifs, and it suppresses the NOCACHE upcalls
+// PIM learns sources from: pimd adds the register VIF as an oif, whose WHOLEPKT upcalls stand for them
 // (pimd/core/sparse_mode_forwarding.cpp). add_mfc() passes a 0.0.0.0 source through unchanged.
 #pragma once
 

@@ -29,12 +29,15 @@ std::string_view to_string(RegisterDrDrop d) {
     return "?";
 }
 
+bool on_subnet(const PimInterface& pif, Ipv4Address s) {
+    for (const auto& a : pif.link().addresses)
+        if (a.prefix_len < 32 && a.subnet().contains(s)) return true;
+    return false;
+}
+
 bool directly_connected(const PimCore& core, Ipv4Address s) {
-    for (const auto& [ifindex, pif] : core.interfaces()) {
-        if (!pif->config().enabled && !pif->config().igmp) continue;
-        for (const auto& a : pif->link().addresses)
-            if (a.prefix_len < 32 && a.subnet().contains(s)) return true;
-    }
+    for (const auto& [ifindex, pif] : core.interfaces())
+        if ((pif->config().enabled || pif->config().igmp) && on_subnet(*pif, s)) return true;
     return false;
 }
 

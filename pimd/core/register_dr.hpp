@@ -53,6 +53,7 @@
 namespace fanout::pim {
 
 class PimCore;
+class PimInterface;
 
 // What the register code (DR and RP) needs from the PIM-SM subsystem that owns the TIB.
 class RegisterHost {
@@ -78,6 +79,8 @@ class RegisterHost {
     virtual void register_learned(const SGKey& sg, std::optional<Duration> keepalive) = 0;
 };
 
+// s is on the subnet of one of pif's addresses (not a /32).
+bool on_subnet(const PimInterface& pif, Ipv4Address s);
 // DirectlyConnected(S): S is inside a subnet of an interface that runs PIM or IGMP.
 bool directly_connected(const PimCore& core, Ipv4Address s);
 

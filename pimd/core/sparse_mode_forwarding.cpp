@@ -396,13 +396,9 @@ SparseMode::RptUpcall SparseMode::classify_rpt_upcall(const KernelUpcall& ev, in
     if (own || ev.vif == star->iif_vif) return RptUpcall::kOther;
     // A sender on the arrival interface's own subnet, not a router forwarding onto it.
     const PimInterface* pif = core_.find_interface(ifindex_of_vif(core_.vifs(), ev.vif));
-    if (!pif) return RptUpcall::kOther;
-    for (const auto& a : pif->link().addresses)
-        if (a.prefix_len < 32 && a.subnet().contains(ev.source)) {
-            arrival_vif = ev.vif;
-            return RptUpcall::kDiscovery;
-        }
-    return RptUpcall::kOther;
+    if (!pif || !on_subnet(*pif, ev.source)) return RptUpcall::kOther;
+    arrival_vif = ev.vif;
+    return RptUpcall::kDiscovery;
 }
 
 void SparseMode::handle(const KernelUpcall& ev) {

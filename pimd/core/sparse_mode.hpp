@@ -276,6 +276,7 @@ class SparseMode final : public PimObserver,
     enum class RptUpcall : uint8_t { kOther, kDiscovery, kCopy };
     RptUpcall classify_rpt_upcall(const KernelUpcall& ev, int& arrival_vif) const;
     void handle_one(const KernelUpcall& ev);
+    void handle_upcalls(std::span<const KernelUpcall> batch);  // after the (*,G) ones were converted
     void update_sptbit(const SGKey& sg, int iif);
     void sptbit_for_flows(Ipv4Address group);
     void restart_keepalive(SGEntry& e);

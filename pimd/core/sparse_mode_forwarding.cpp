@@ -396,9 +396,13 @@ SparseMode::RptUpcall SparseMode::classify_rpt_upcall(const KernelUpcall& ev, in
     if (own || ev.vif == star->iif_vif) return RptUpcall::kOther;
     // A sender on the arrival interface's own subnet, not a router forwarding onto it.
     const PimInterface* pif = core_.find_interface(ifindex_of_vif(core_.vifs(), ev.vif));
-    if (!pif || !on_subnet(*pif, ev.source)) return RptUpcall::kOther;
-    arrival_vif = ev.vif;
-    return RptUpcall::kDiscovery;
+    if (!pif) return RptUpcall::kOther;
+    for (const auto& a : pif->link().addresses)
+        if (a.prefix_len < 32 && a.subnet().contains(ev.source)) {
+            arrival_vif = ev.vif;
+            return RptUpcall::kDiscovery;
+        }
+    return RptUpcall::kOther;
 }
 
 void SparseMode::handle(const KernelUpcall& ev) {
@@ -422,14 +426,26 @@ void SparseMode::handle_one(const KernelUpcall& ev) {
     }
 }
 
+// Upcalls of the (*,G) kernel entries become the NOCACHE of their sources, or are dropped as copies. The
+// read is copied only from the first such upcall on: the DR's WHOLEPKT upcalls carry whole packets, at the
+// data rate, and pass through as they are.
 void SparseMode::handle(std::span<const KernelUpcall> upcalls) {
-    // Upcalls of the (*,G) kernel entries become the NOCACHE of their sources (or are dropped as copies).
-    std::vector<KernelUpcall> batch;
-    batch.reserve(upcalls.size());
-    for (const auto& ev : upcalls) {
-        int arrival_vif = -1;
-        switch (ev.type == KernelUpcallType::kNoCache ? RptUpcall::kOther
-                                                      : classify_rpt_upcall(ev, arrival_vif)) {
+    int arrival_vif = -1;
+    auto kind_of = [&](const KernelUpcall& ev) {
+        return ev.type == KernelUpcallType::kNoCache ? RptUpcall::kOther
+                                                     : classify_rpt_upcall(ev, arrival_vif);
+    };
+    size_t k = 0;
+    while (k < upcalls.size() && kind_of(upcalls[k]) == RptUpcall::kOther)
+        ++k;
+    if (k == upcalls.size()) return handle_upcalls(upcalls);
+    std::vector<KernelUpcall> batch(upcalls.begin(), upcalls.begin() + static_cast<std::ptrdiff_t>(k));
+    std::set<SGKey> learned;  // in this read: the flows only exist once the batch has been handled
+    for (; k < upcalls.size(); ++k) {
+        const KernelUpcall& ev = upcalls[k];
+        RptUpcall kind = kind_of(ev);
+        if (kind == RptUpcall::kDiscovery && !learned.insert(ev.key()).second) kind = RptUpcall::kCopy;
+        switch (kind) {
             case RptUpcall::kOther:
                 batch.push_back(ev);
                 break;
@@ -444,14 +460,18 @@ void SparseMode::handle(std::span<const KernelUpcall> upcalls) {
                 break;
         }
     }
-    // Runs of NOCACHE upcalls are batched; any other upcall is handled on its own, in order.
+    handle_upcalls(batch);
+}
+
+// Runs of NOCACHE upcalls are batched; any other upcall is handled on its own, in order.
+void SparseMode::handle_upcalls(std::span<const KernelUpcall> batch) {
     size_t i = 0;
     while (i < batch.size()) {
         size_t j = i;
         while (j < batch.size() && batch[j].type == KernelUpcallType::kNoCache)
             ++j;
         if (j - i > 1) {
-            nocache_batch(std::span<const KernelUpcall>(batch).subspan(i, j - i));
+            nocache_batch(batch.subspan(i, j - i));
             i = j;
         } else {
             handle_one(batch[i]);

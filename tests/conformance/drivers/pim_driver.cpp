@@ -29,6 +29,7 @@
 //      {"rx_join_prune": {"ifindex", "src", "upstream", "holdtime": 210, "groups": [{"group": "239.1.1.1",
 //              "joins": [{"source": "198.18.9.9", "wc": true, "rpt": true}], "prunes": [...]}]}}
 //      {"upcall": {"type": "nocache" | "wrongvif" | "wholepkt", "vif": 1, "source": "...", "group": "..."}}
+//              (or an array of them: one read of the mroute socket, handed to the core as one batch)
 //              (wholepkt: vif is the register VIF; the packet is a 28-byte IPv4/UDP datagram from source)
 //      {"rx_assert": {"ifindex", "src", "group", "source", "rpt": false, "preference": 1, "metric": 10}}
 //              (or "cancel": true for an AssertCancel)
@@ -481,6 +482,25 @@ json snapshot(const PimCore& core, const std::string& request) {
     throw std::runtime_error("unknown snapshot " + what);
 }
 
+KernelUpcall parse_upcall(const json& u) {
+    KernelUpcall k;
+    const auto type = u.at("type").get<std::string>();
+    k.type = type == "wrongvif"   ? KernelUpcallType::kWrongVif
+             : type == "wholepkt" ? KernelUpcallType::kWholePacket
+                                  : KernelUpcallType::kNoCache;
+    k.vif = u.at("vif").get<int>();
+    k.source = addr(u.at("source"));
+    k.group = addr(u.at("group"));
+    if (k.type == KernelUpcallType::kWholePacket) {  // IPv4 (TTL 16, UDP) + UDP header, no payload
+        k.packet = {0x45, 0, 0, 28, 0, 0, 0x40, 0, 16, 17, 0, 0};
+        for (auto a : {k.source, k.group})
+            for (int shift = 24; shift >= 0; shift -= 8)
+                k.packet.push_back(static_cast<uint8_t>(a.value() >> shift));
+        k.packet.insert(k.packet.end(), {0x9c, 0x40, 0x13, 0x89, 0, 8, 0, 0});
+    }
+    return k;
+}
+
 void run_sparse_event(const json& ev, PimCore& core, FakeRib& rib) {
     if (ev.contains("route"))
         for (const auto& [p, r] : ev["route"].items()) {
@@ -509,23 +529,15 @@ void run_sparse_event(const json& ev, PimCore& core, FakeRib& rib) {
         core.handle(mc);
     }
     if (ev.contains("upcall")) {
+        // One upcall, or an array: upcalls read from the mroute socket together (one batch).
         const auto& u = ev["upcall"];
-        KernelUpcall k;
-        const auto type = u.at("type").get<std::string>();
-        k.type = type == "wrongvif"   ? KernelUpcallType::kWrongVif
-                 : type == "wholepkt" ? KernelUpcallType::kWholePacket
-                                      : KernelUpcallType::kNoCache;
-        k.vif = u.at("vif").get<int>();
-        k.source = addr(u.at("source"));
-        k.group = addr(u.at("group"));
-        if (k.type == KernelUpcallType::kWholePacket) {  // IPv4 (TTL 16, UDP) + UDP header, no payload
-            k.packet = {0x45, 0, 0, 28, 0, 0, 0x40, 0, 16, 17, 0, 0};
-            for (auto a : {k.source, k.group})
-                for (int shift = 24; shift >= 0; shift -= 8)
-                    k.packet.push_back(static_cast<uint8_t>(a.value() >> shift));
-            k.packet.insert(k.packet.end(), {0x9c, 0x40, 0x13, 0x89, 0, 8, 0, 0});
-        }
-        core.handle(k);
+        std::vector<KernelUpcall> batch;
+        for (const auto& one : u.is_array() ? u : json::array({u}))
+            batch.push_back(parse_upcall(one));
+        if (batch.size() == 1)
+            core.handle(batch.front());
+        else
+            core.handle(std::span<const KernelUpcall>(batch));
     }
 }
 

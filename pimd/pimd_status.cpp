@@ -274,9 +274,7 @@ std::string vif_name(const PimDaemon& d, sys::VifIndex vif) {
     if (it->second.register_vif) return "pimreg";
     return d.ifname_of(it->second.ifindex);
 }
-}  // namespace
 
-namespace {
 // "*" for the (*,G) kernel entry (source 0.0.0.0), as show ip pim upstream names (*,G) state.
 std::string mroute_source_text(Ipv4Address source) {
     return source == Ipv4Address() ? "*" : source.to_string();

@@ -196,8 +196,8 @@ def run_burst(topo, daemons, profile_dir: str | None = None, *, group_base: str 
     base = group_base.rsplit(".", 1)[0]
     groups = [f"{base}.{i}" for i in range(BURST_GROUPS)]
     wait_joined(topo, groups)
-    before = {r.name: (pim_stats(r)["upcalls"], raw_drops(r), cpu_seconds(daemons[r.name].pid),
-                       pim_stats(r)["sparse"]["rpt_discoveries"]) for r in topo.routers}
+    before = {r.name: (st["upcalls"], raw_drops(r), cpu_seconds(daemons[r.name].pid), st["sparse"]["rpt_discoveries"])
+              for r in topo.routers for st in (pim_stats(r),)}
     watching = {r.name: Path(r.run_dir) / "mfcwatch.ready" for r in topo.routers}
     for f in watching.values():
         f.unlink(missing_ok=True)

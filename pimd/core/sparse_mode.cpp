@@ -151,7 +151,9 @@ void SparseMode::handle(const MembershipChanged& ev) {
     if (!changed) return;
     FANOUT_LOG_DEBUG(LogCategory::kJoinPrune, "pim: membership {} on ifindex {}: {} {} source(s)",
                      ev.group.to_string(), ev.ifindex, to_string(ev.mode), ev.sources.size());
-    recompute_group(ev.group);
+    // A receiver waits for the data its Join asks for, which comes back one round trip after the Join leaves:
+    // the Join and the kernel entry that will carry the answer go before the rest of the group's work.
+    recompute_group(ev.group, JoinsFirst::kYes);
     finish();
 }
 
@@ -301,9 +303,9 @@ void SparseMode::sync_tracking(Ipv4Address group) {
     if (have.empty()) tracked_by_group_.erase(group);
 }
 
-void SparseMode::recompute_group(Ipv4Address group) {
+void SparseMode::recompute_group(Ipv4Address group, JoinsFirst joins_first) {
     ++busy_;
-    recompute_group_once(group);
+    recompute_group_once(group, joins_first);
     --busy_;
     drain_assert_changes();
 }
@@ -321,7 +323,7 @@ void SparseMode::recompute_groups(const std::set<Ipv4Address>& groups) {
 // RP(G) is computed once (rp_cache_). The addresses the group needs are tracked before the macros read RPF
 // (sync_tracking), and untracked after collection; the (S,G) created below for included sources track
 // nothing new (their sources are among the included ones tracked already).
-void SparseMode::recompute_group_once(Ipv4Address group) {
+void SparseMode::recompute_group_once(Ipv4Address group, JoinsFirst joins_first) {
     const RpCache saved_rp = rp_cache_;
     rp_cache_ = RpCache{true, group, rp_set_.rp_for(group)};
     std::set<Ipv4Address> sources;  // every (S,G) that may have assert state: before and after collection
@@ -346,6 +348,11 @@ void SparseMode::recompute_group_once(Ipv4Address group) {
     tib_.collect_group(group);
     register_dr_.group_changed(group);  // CouldRegister / RP(G) after KAT, RP, DR, RPF changes (4.4.1)
     update_forwarding(group);
+    // The Join/Prune and the kernel entries go out now, in finish()'s order, ahead of the tracking and assert
+    // work below. That work cannot change what was decided for this input, only add to it (which the caller's
+    // finish() sends): RPF' moves only with an assert winner, and a membership change never makes this router
+    // an assert loser on its RPF interface (4.6.1: AssertTrackingDesired changing only ends loser state).
+    if (joins_first == JoinsFirst::kYes) finish();
     sync_tracking(group);
     for (auto s : tib_.sources_of(group))
         sources.insert(s);

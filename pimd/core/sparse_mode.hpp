@@ -302,8 +302,11 @@ class SparseMode final : public PimObserver,
     void rpf_changed(const std::vector<RpfChange>& changes);
 
     // sparse_mode.cpp
-    void recompute_group(Ipv4Address group);
-    void recompute_group_once(Ipv4Address group);
+    // JoinsFirst::kYes: the Join/Prune and the kernel entries are sent (finish()) before the group's RPF
+    // tracking and assert work (handle(MembershipChanged), sparse_mode.cpp).
+    enum class JoinsFirst { kNo, kYes };
+    void recompute_group(Ipv4Address group, JoinsFirst joins_first = JoinsFirst::kNo);
+    void recompute_group_once(Ipv4Address group, JoinsFirst joins_first = JoinsFirst::kNo);
     void recompute_groups(const std::set<Ipv4Address>& groups);
     // Every group with state is re-evaluated: up to kRecomputeBudget now, the rest on later turns.
     void recompute_all();

@@ -6,7 +6,8 @@ time.time() (CLOCK_REALTIME, the same clock in every namespace of the machine).
   burst     raw IP_HDRINCL sender: N source addresses x M groups, one datagram per (S,G) per round, paced at
             --rate datagrams/s or as fast as the host can; the sources are spoofed on the LAN, so 10,000 distinct
             (S,G) start within one round (0.5 s at 20k pkt/s, ~0.1 s unpaced on an idle host).
-  stream    one (S,G) at a fixed rate, sequence-numbered payload (the new-source loss run and the latency run).
+  (one (S,G) at a fixed rate, for the new-source loss run and the latency run, is tests/bench/tools/stream_source.cpp:
+  a Python sender took 55-70% of one of the lab's two cores at 10k pkt/s)
   recv      joins groups (any source) on one socket and counts datagrams per (S,G) and per sequence number.
   firstdata captures on an interface (AF_PACKET, kernel timestamps): the outgoing IGMP report for a group and the
             first data packet to that group; joins the group itself after --join-after seconds.
@@ -114,26 +115,6 @@ def cmd_burst(a) -> dict:
         round_ends.append(last - t_round)
     return {"first_send": first, "last_send": last, "sent": sent, "send_failed": failed,
             "distinct_sg": len(pkts), "round_seconds": [round(x, 3) for x in round_ends]}
-
-
-def cmd_stream(a) -> dict:
-    s = raw_sender(a.iface)
-    fine_timer_slack()
-    gap = 1.0 / a.rate
-    t0 = time.time()
-    sent = 0
-    first = None
-    deadline = t0 + a.duration if a.duration else None
-    seq = 0
-    while (a.count is None or seq < a.count) and (deadline is None or time.time() < deadline):
-        wait_until(t0 + seq * gap)
-        pkt = ip_udp(a.source, a.group, a.ttl, struct.pack("!IId", seq, 0, time.time()), a.port)
-        if send_all(s, pkt, a.group):
-            sent += 1
-            if first is None:
-                first = time.time()
-        seq += 1
-    return {"sent": sent, "first_send": first, "last_send": time.time()}
 
 
 IP_ADD_SOURCE_MEMBERSHIP = 39
@@ -250,15 +231,6 @@ def main() -> int:
     b.add_argument("--interval", type=float, default=0.5, help="a round starts no sooner than this after the last")
     b.add_argument("--rate", type=float, default=0, help="datagrams per second over all (S,G); 0: as fast as possible")
     b.add_argument("--ttl", type=int, default=8)
-    s = sub.add_parser("stream")
-    s.add_argument("--iface", required=True)
-    s.add_argument("--source", required=True)
-    s.add_argument("--group", required=True)
-    s.add_argument("--rate", type=float, default=1000)
-    s.add_argument("--count", type=int)
-    s.add_argument("--duration", type=float)
-    s.add_argument("--port", type=int, default=5001)
-    s.add_argument("--ttl", type=int, default=8)
     r = sub.add_parser("recv")
     r.add_argument("--iface-addr", required=True)
     r.add_argument("--group-base", required=True)
@@ -277,7 +249,7 @@ def main() -> int:
     f.add_argument("--join-after", type=float, default=0.3)
     f.add_argument("--timeout", type=float, default=5)
     a = p.parse_args()
-    fn = {"burst": cmd_burst, "stream": cmd_stream, "recv": cmd_recv,
+    fn = {"burst": cmd_burst, "recv": cmd_recv,
           "firstdata": cmd_firstdata}[a.cmd]
     print(json.dumps(fn(a)), flush=True)
     return 0

@@ -67,6 +67,13 @@ def agent(node, *args, name: str):
     return node.start(name, [sys.executable, AGENT, *[str(a) for a in args]])
 
 
+def stream(node, *args, name: str):
+    """Starts tests/bench/tools/stream_source.cpp in node: one (S,G) at a fixed rate (the JSON line of agent.py's
+    commands). Not agent.py: a Python sender took 55-70% of one of the lab's two cores at 10k pkt/s."""
+    tool = str(find_binary("fanout_stream_source", default_build_dir() / "tests" / "bench"))
+    return node.start(name, [tool, *[str(a) for a in args]])
+
+
 def result_of(proc, timeout: float) -> dict:
     rc = proc.wait(timeout=timeout)
     text = proc.log_text().strip().splitlines()
@@ -255,7 +262,7 @@ def run_newsrc(topo, runs: int) -> dict:
         poll(ready.exists, timeout=10, what="new-source receiver joined")
         wait_joined(topo, [group])
         source = f"198.18.1.{200 + i}"
-        tx = result_of(agent(topo.src, "stream", "--iface", "eth0", "--source", source, "--group", group,
+        tx = result_of(stream(topo.src, "--iface", "eth0", "--source", source, "--group", group,
                              "--rate", 1000, "--count", 100, name=f"newsrc-send-{i}"), 20)
         rx = result_of(recv, 20)
         got = len(rx.get("seqs_below", {}).get(source, []))
@@ -267,7 +274,7 @@ def run_latency(topo, runs: int, ssm: bool) -> dict:
     samples, failures = [], []
     for i in range(runs):
         group = f"{SSM_LATENCY_GROUP_BASE if ssm else LATENCY_GROUP_BASE}{i + 1}"
-        sender = agent(topo.src, "stream", "--iface", "eth0", "--source", "198.18.1.2", "--group", group, "--rate",
+        sender = stream(topo.src, "--iface", "eth0", "--source", "198.18.1.2", "--group", group, "--rate",
                        10000, "--duration", 2.5, name=f"lat-send-{i}-{ssm}")
         cap = agent(topo.rcv, "firstdata", "--iface", "eth0", "--iface-addr", "198.18.3.2", "--group", group,
                     *(["--source", "198.18.1.2"] if ssm else []), "--join-after", 0.8, "--timeout", 2.5,

@@ -269,8 +269,7 @@ class SparseMode final : public PimObserver,
     std::optional<MfcEntry> desired_entry(const SGKey& sg) const;
     // The (*,G) kernel entry (4.2 for sources without source-specific state; see sparse_mode_forwarding.cpp).
     std::optional<MfcEntry> desired_star_entry(Ipv4Address group) const;
-    void forward_star(Ipv4Address group);
-    bool needs_source_entry(const SGKey& sg, bool star) const;
+    bool needs_source_entry(const SGKey& sg, bool star, const std::set<Ipv4Address>& excluded) const;
     // What an upcall caused by the (*,G) kernel entry means: a new source (its NOCACHE, with the arrival
     // VIF), a later copy of one already learned, or nothing to do with it.
     enum class RptUpcall : uint8_t { kOther, kDiscovery, kCopy };

@@ -148,35 +148,29 @@ std::optional<MfcEntry> SparseMode::desired_star_entry(Ipv4Address group) const 
     return m;
 }
 
-void SparseMode::forward_star(Ipv4Address group) {
-    if (auto d = desired_star_entry(group))
-        mfc_.set_desired(*d);
-    else
-        mfc_.remove_desired(SGKey{Ipv4Address(), group});
-}
-
 // Which (S,G) get a kernel entry of their own: every (S,G) entry of the TIB and every flow; while the
-// (*,G) entry exists (`star`), also every source with (S,G,rpt) state or named in an IGMPv3 EXCLUDE record,
-// whose packets the (*,G) entry must not carry.
-bool SparseMode::needs_source_entry(const SGKey& sg, bool star) const {
+// (*,G) entry exists (`star`), also every source with (S,G,rpt) state or in `excluded` (named in an IGMPv3
+// EXCLUDE record of the group), whose packets the (*,G) entry must not carry.
+bool SparseMode::needs_source_entry(const SGKey& sg, bool star, const std::set<Ipv4Address>& excluded) const {
     if (tib_.find(sg) || flows_.count(sg)) return true;
-    if (!star) return false;
-    return tib_.find_rpt(sg) || members_.excluded_sources(sg.group).count(sg.source);
+    return star && (tib_.find_rpt(sg) || excluded.count(sg.source));
 }
 
 void SparseMode::update_forwarding(Ipv4Address group) {
-    const bool star = desired_star_entry(group).has_value();
-    std::set<Ipv4Address> sources;  // the (S,G) of the group that get a kernel entry (or lose theirs)
+    const std::optional<MfcEntry> star = desired_star_entry(group);
+    const std::set<Ipv4Address> excluded = star ? members_.excluded_sources(group) : std::set<Ipv4Address>{};
+    std::set<Ipv4Address> sources(
+        excluded);  // the (S,G) of the group that get a kernel entry (or lose theirs)
     for (auto s : tib_.sources_of(group))
-        if (needs_source_entry(SGKey{s, group}, star)) sources.insert(s);
+        if (needs_source_entry(SGKey{s, group}, star.has_value(), excluded)) sources.insert(s);
     const auto& flowing = flow_sources(group);
     sources.insert(flowing.begin(), flowing.end());
-    if (star)
-        for (auto s : members_.excluded_sources(group))
-            sources.insert(s);
     for (auto s : sources)
         forward_source(SGKey{s, group});
-    forward_star(group);
+    if (star)
+        mfc_.set_desired(*star);
+    else
+        mfc_.remove_desired(SGKey{Ipv4Address(), group});
     // (S,G) entries that went away: their kernel entries go too, unless a flow keeps them.
     if (auto it = programmed_.find(group); it != programmed_.end())
         for (auto s : it->second)
@@ -190,10 +184,12 @@ void SparseMode::update_forwarding(Ipv4Address group) {
 // The kernel entries of some sources of a group only (recompute_sources): O(sources given).
 void SparseMode::update_forwarding(Ipv4Address group, const std::set<Ipv4Address>& only) {
     auto& programmed = programmed_[group];
-    const bool star = mfc_.desired(SGKey{Ipv4Address(), group}) != nullptr;
+    const bool star =
+        mfc_.desired(SGKey{Ipv4Address(), group}) != nullptr;  // as update_forwarding(group) left it
+    const std::set<Ipv4Address> excluded = star ? members_.excluded_sources(group) : std::set<Ipv4Address>{};
     for (auto s : only) {
         const SGKey sg{s, group};
-        if (needs_source_entry(sg, star)) {
+        if (needs_source_entry(sg, star, excluded)) {
             forward_source(sg);
             programmed.insert(s);
         } else if (programmed.erase(s) > 0) {
@@ -396,13 +392,9 @@ SparseMode::RptUpcall SparseMode::classify_rpt_upcall(const KernelUpcall& ev, in
     if (own || ev.vif == star->iif_vif) return RptUpcall::kOther;
     // A sender on the arrival interface's own subnet, not a router forwarding onto it.
     const PimInterface* pif = core_.find_interface(ifindex_of_vif(core_.vifs(), ev.vif));
-    if (!pif) return RptUpcall::kOther;
-    for (const auto& a : pif->link().addresses)
-        if (a.prefix_len < 32 && a.subnet().contains(ev.source)) {
-            arrival_vif = ev.vif;
-            return RptUpcall::kDiscovery;
-        }
-    return RptUpcall::kOther;
+    if (!pif || !on_subnet(*pif, ev.source)) return RptUpcall::kOther;
+    arrival_vif = ev.vif;
+    return RptUpcall::kDiscovery;
 }
 
 void SparseMode::handle(const KernelUpcall& ev) {

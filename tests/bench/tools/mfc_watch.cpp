@@ -82,7 +82,7 @@ bool parse(const nlmsghdr& h, Event& ev) {
     }
     if (!src || src->value() == 0) return false;  // a (*,G) entry: not a source
     ev.installed = h.nlmsg_type == RTM_NEWROUTE && oifs > 0;
-    ev.key = (static_cast<uint64_t>(src ? src->value() : 0) << 32) | (dst ? dst->value() : 0);
+    ev.key = (static_cast<uint64_t>(src->value()) << 32) | (dst ? dst->value() : 0);
     return true;
 }
 

@@ -534,10 +534,7 @@ void run_sparse_event(const json& ev, PimCore& core, FakeRib& rib) {
         std::vector<KernelUpcall> batch;
         for (const auto& one : u.is_array() ? u : json::array({u}))
             batch.push_back(parse_upcall(one));
-        if (batch.size() == 1)
-            core.handle(batch.front());
-        else
-            core.handle(std::span<const KernelUpcall>(batch));
+        core.handle(std::span<const KernelUpcall>(batch));
     }
 }
 

@@ -32,7 +32,7 @@ PimStatisticsView all(uint64_t n) {
     auto& sm = v.sparse;
     sm.jp_rx = sm.jp_rx_for_us = sm.jp_rx_seen = sm.jp_rx_ignored = sm.transitions = sm.unexpected_events =
         sm.upcalls_nocache = sm.upcalls_wrongvif = sm.negative_entries = sm.spt_switches = sm.sg_limit_drops =
-            n;
+            sm.rpt_discoveries = sm.rpt_copies = n;
     auto& rib = v.rib;
     rib.lookups = rib.lookup_failures = rib.route_notifications = rib.ignored_notifications =
         rib.notify_batches = rib.overruns = n;

@@ -263,7 +263,7 @@ def run_newsrc(topo, runs: int) -> dict:
         wait_joined(topo, [group])
         source = f"198.18.1.{200 + i}"
         tx = result_of(stream(topo.src, "--iface", "eth0", "--source", source, "--group", group,
-                             "--rate", 1000, "--count", 100, name=f"newsrc-send-{i}"), 20)
+                              "--rate", 1000, "--count", 100, name=f"newsrc-send-{i}"), 20)
         rx = result_of(recv, 20)
         got = len(rx.get("seqs_below", {}).get(source, []))
         lost.append(tx["sent"] - got)
@@ -275,7 +275,7 @@ def run_latency(topo, runs: int, ssm: bool) -> dict:
     for i in range(runs):
         group = f"{SSM_LATENCY_GROUP_BASE if ssm else LATENCY_GROUP_BASE}{i + 1}"
         sender = stream(topo.src, "--iface", "eth0", "--source", "198.18.1.2", "--group", group, "--rate",
-                       10000, "--duration", 2.5, name=f"lat-send-{i}-{ssm}")
+                        10000, "--duration", 2.5, name=f"lat-send-{i}-{ssm}")
         cap = agent(topo.rcv, "firstdata", "--iface", "eth0", "--iface-addr", "198.18.3.2", "--group", group,
                     *(["--source", "198.18.1.2"] if ssm else []), "--join-after", 0.8, "--timeout", 2.5,
                     name=f"lat-cap-{i}-{ssm}")

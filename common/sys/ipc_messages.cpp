@@ -127,7 +127,9 @@ std::string_view to_string(FilterMode m) {
 }
 
 void encode_into(const Message& m, std::vector<uint8_t>& out) {
-    ByteWriter w;
+    // Room for a membership frame with a few sources: growing the buffer from empty reallocated it 5-7 times.
+    constexpr size_t kTypicalFrame = 128;
+    ByteWriter w(kTypicalFrame);
     w.u16(kFrameVersion);
     size_t type_at = w.placeholder_u16();
     size_t len_at = w.placeholder_u32();
@@ -188,7 +190,9 @@ DecodeResult<std::optional<Message>> decode_frame(std::span<const uint8_t> data,
     auto m = decode_payload(h.value().type, data.subspan(kHeaderSize, h.value().length));
     if (!m.ok()) return make_err(m.error());
     consumed = kHeaderSize + h.value().length;
-    return std::optional<Message>(std::move(m.value()));
+    DecodeResult<std::optional<Message>> out{std::optional<Message>{}};
+    out.value().emplace(std::move(m.value()));
+    return out;
 }
 
 std::string_view message_name(const Message& m) {

@@ -155,21 +155,23 @@ inline std::optional<MrtError> check_vif_index(VifIndex index, const char* opera
 // The kernel keeps only oifs whose VIF exists when the entry is added (ipmr_update_thresholds) and accepts a
 // missing iif silently, so both are checked here against the VIFs we own: our view then matches the kernel's.
 inline std::optional<MrtError> check_mfc_entry(const MfcEntry& e, const std::map<VifIndex, VifInfo>& vifs) {
-    std::string what = "add MFC " + e.key().to_string();
-    if (!e.group.is_multicast()) return MrtError{EINVAL, what + ": group is not a multicast address"};
-    if (auto err = check_vif_index(e.iif, what.c_str())) return err;
-    if (vifs.count(e.iif) == 0)
-        return MrtError{ENODEV, what + ": iif VIF " + std::to_string(e.iif) + " does not exist"};
+    // Runs for every MFC add: the message is built only when the entry is refused.
+    auto what = [&e] { return "add MFC " + e.key().to_string(); };
+    auto refuse = [&what](int error, const std::string& reason) {
+        return MrtError{error, what() + ": " + reason};
+    };
+    if (!e.group.is_multicast()) return refuse(EINVAL, "group is not a multicast address");
+    if (e.iif >= kMaxVifs) return check_vif_index(e.iif, what().c_str());
+    if (vifs.count(e.iif) == 0) return refuse(ENODEV, "iif VIF " + std::to_string(e.iif) + " does not exist");
     for (const auto& [vif, ttl] : e.oifs) {
-        if (auto err = check_vif_index(vif, what.c_str())) return err;
-        if (vifs.count(vif) == 0)
-            return MrtError{ENODEV, what + ": oif VIF " + std::to_string(vif) + " does not exist"};
+        if (vif >= kMaxVifs) return check_vif_index(vif, what().c_str());
+        if (vifs.count(vif) == 0) return refuse(ENODEV, "oif VIF " + std::to_string(vif) + " does not exist");
         // For (S,G) the kernel would send packets back out of the interface they came in on.
         if (vif == e.iif && !e.source.is_unspecified())
-            return MrtError{EINVAL, what + ": the iif VIF " + std::to_string(vif) + " is also an oif"};
+            return refuse(EINVAL, "the iif VIF " + std::to_string(vif) + " is also an oif");
         if (ttl == 0 || ttl == 255)
-            return MrtError{EINVAL, what + ": oif VIF " + std::to_string(vif) + " has TTL threshold " +
-                                        std::to_string(ttl) + " (0 and 255 mean \"not an oif\"; use 1..254)"};
+            return refuse(EINVAL, "oif VIF " + std::to_string(vif) + " has TTL threshold " +
+                                      std::to_string(ttl) + " (0 and 255 mean \"not an oif\"; use 1..254)");
     }
     return std::nullopt;
 }

@@ -95,9 +95,7 @@ Result<Unit, std::string> PimDaemon::open_rest() {
     membership_.set_listener([this](sys::MembershipChange c, const sys::MembershipEntry& e) {
         FANOUT_LOG_DEBUG(LogCategory::kIpc, "ipc: membership {} {} on {}{}", sys::to_string(c),
                          e.group.to_string(), e.ifname, e.stale ? " (stale)" : "");
-        pim::MembershipChanged ev = to_membership_changed(c, e);
-        if (membership_sink_) membership_sink_(ev);
-        if (!stopped_) core_->handle(ev);
+        if (!stopped_) core_->handle(to_membership_changed(c, e));
     });
     sys::IpcServerOptions io;
     io.path = config_->daemon.ipc_socket;
@@ -195,10 +193,7 @@ void PimDaemon::read_upcalls() {
     for (const sys::Upcall& u : mrt_->read_upcalls(room)) {
         FANOUT_LOG_DEBUG(LogCategory::kKernel, "kernel: upcall {} ({},{}) vif {}",
                          sys::upcall_type_name(u.type), u.source.to_string(), u.group.to_string(), u.vif);
-        pim::KernelUpcall k = to_core_upcall(u);
-        if (upcall_sink_) upcall_sink_(k);
-        if (stopped_) return;
-        upcalls_.add(std::move(k), now);
+        upcalls_.add(to_core_upcall(u), now);
     }
 }
 

@@ -14,8 +14,7 @@
 //   kernel (S,G) counters (SIOCGETSGCNT)       -> the core's KeepAlive / SPT sampling (KernelCounterSource)
 //   static-mroutes                             -> StaticMroutes, re-synced after every VIF change and reload
 //
-// core_adapters.hpp converts between the system types and the core's. set_upcall_sink() and
-// set_membership_sink() let other subsystems (or tests) observe the same inputs the core gets.
+// core_adapters.hpp converts between the system types and the core's.
 // Start-up fails (and pimd exits 1) when the kernel has no multicast routing, another daemon owns the table,
 // or the PIM socket cannot be opened.
 #pragma once
@@ -58,9 +57,6 @@ pim::InterfaceChanged to_interface_changed(const InterfaceInfo& info);
 
 class PimDaemon : private pim::PimObserver {
   public:
-    using UpcallSink = std::function<void(const pim::KernelUpcall&)>;
-    using MembershipSink = std::function<void(const pim::MembershipChanged&)>;
-
     // Opens everything and starts; the error names what failed and why.
     static Result<std::unique_ptr<PimDaemon>, std::string> start(sys::EventLoop& loop,
                                                                  std::shared_ptr<const PimdConfig> config,
@@ -78,9 +74,6 @@ class PimDaemon : private pim::PimObserver {
     size_t clear_mroutes(std::optional<Ipv4Address> group);
     // Clean shutdown: static MFCs removed, core.shutdown() (holdtime-0 hellos, VIFs deleted), MRT_DONE.
     void stop();
-
-    void set_upcall_sink(UpcallSink s) { upcall_sink_ = std::move(s); }
-    void set_membership_sink(MembershipSink s) { membership_sink_ = std::move(s); }
 
     // State for the status commands.
     const PimdConfig& config() const { return *config_; }
@@ -144,8 +137,6 @@ class PimDaemon : private pim::PimObserver {
     sys::Watch upcall_watch_;
     pim::UpcallBacklog upcalls_;  // read, not yet handed to the core (upcall_backlog.hpp)
     TimerHandle upcalls_later_;   // the rest of the backlog, on a later loop turn
-    UpcallSink upcall_sink_;
-    MembershipSink membership_sink_;
     RxCounters rx_;
     uint64_t reloads_ = 0;
     bool stopped_ = false;

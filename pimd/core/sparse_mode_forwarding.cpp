@@ -159,8 +159,8 @@ bool SparseMode::needs_source_entry(const SGKey& sg, bool star, const std::set<I
 void SparseMode::update_forwarding(Ipv4Address group) {
     const std::optional<MfcEntry> star = desired_star_entry(group);
     const std::set<Ipv4Address> excluded = star ? members_.excluded_sources(group) : std::set<Ipv4Address>{};
-    std::set<Ipv4Address> sources(
-        excluded);  // the (S,G) of the group that get a kernel entry (or lose theirs)
+    // The (S,G) of the group that get a kernel entry (or lose theirs): the excluded sources among them.
+    std::set<Ipv4Address> sources(excluded);
     for (auto s : tib_.sources_of(group))
         if (needs_source_entry(SGKey{s, group}, star.has_value(), excluded)) sources.insert(s);
     const auto& flowing = flow_sources(group);
@@ -184,8 +184,8 @@ void SparseMode::update_forwarding(Ipv4Address group) {
 // The kernel entries of some sources of a group only (recompute_sources): O(sources given).
 void SparseMode::update_forwarding(Ipv4Address group, const std::set<Ipv4Address>& only) {
     auto& programmed = programmed_[group];
-    const bool star =
-        mfc_.desired(SGKey{Ipv4Address(), group}) != nullptr;  // as update_forwarding(group) left it
+    // Whether the group has its (*,G) kernel entry, as update_forwarding(group) left it.
+    const bool star = mfc_.desired(SGKey{Ipv4Address(), group}) != nullptr;
     const std::set<Ipv4Address> excluded = star ? members_.excluded_sources(group) : std::set<Ipv4Address>{};
     for (auto s : only) {
         const SGKey sg{s, group};

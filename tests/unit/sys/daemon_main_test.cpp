@@ -15,6 +15,7 @@
 #include "common/sys/capabilities.hpp"
 #include "common/sys/pid_file.hpp"
 #include "common/sys/status_client.hpp"
+#include "tests/testlib/temp_dir.hpp"
 
 namespace fanout::sys {
 namespace {
@@ -78,13 +79,7 @@ TEST(DaemonArgs, Errors) {
 
 class DaemonMainTest : public ::testing::Test {
   protected:
-    void SetUp() override {
-        char tmpl[] = "/tmp/fanout-daemon-XXXXXX";
-        ASSERT_NE(::mkdtemp(tmpl), nullptr);
-        dir_ = tmpl;
-        config_ = dir_ + "/pimd.yaml";
-    }
-    void TearDown() override { std::filesystem::remove_all(dir_); }
+    void SetUp() override { config_ = dir_ + "/pimd.yaml"; }
 
     void write_config(const std::string& body) {
         std::ofstream(config_) << "daemon:\n  status-socket: " << dir_ << "/pimd.sock\n  pid-file: " << dir_
@@ -144,7 +139,8 @@ class DaemonMainTest : public ::testing::Test {
         return pred();
     }
 
-    std::string dir_;
+    testlib::TempDir tmp_{"fanout-daemon"};
+    const std::string dir_ = tmp_.path();
     std::string config_;
 };
 

@@ -7,13 +7,13 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <filesystem>
 #include <thread>
 
 #include "common/sys/config_yaml.hpp"
 #include "common/sys/daemon_main.hpp"
 #include "common/sys/metrics_http.hpp"
 #include "common/sys/metrics_status.hpp"
+#include "tests/testlib/temp_dir.hpp"
 
 namespace fanout::sys {
 namespace {
@@ -33,9 +33,6 @@ std::string to_text(const JsonOnly& v) {
 class MetricsStatusTest : public ::testing::Test {
   protected:
     void SetUp() override {
-        char tmpl[] = "/tmp/fanout-metrics-XXXXXX";
-        ASSERT_NE(::mkdtemp(tmpl), nullptr);
-        dir_ = tmpl;
         StatusServerOptions o;
         o.path = dir_ + "/pimd.sock";
         o.daemon = "pimd";
@@ -59,10 +56,7 @@ class MetricsStatusTest : public ::testing::Test {
             return make_err(std::string("not running"));
         });
     }
-    void TearDown() override {
-        server_.reset();
-        std::filesystem::remove_all(dir_);
-    }
+    void TearDown() override { server_.reset(); }
 
     std::vector<MetricRule> rules() const {
         using K = MetricRuleKind;
@@ -97,7 +91,8 @@ class MetricsStatusTest : public ::testing::Test {
         return -1;
     }
 
-    std::string dir_;
+    testlib::TempDir tmp_{"fanout-metrics"};
+    const std::string dir_ = tmp_.path();
     EventLoop loop_;
     std::unique_ptr<StatusServer> server_;
     json stats_;

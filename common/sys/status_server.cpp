@@ -219,7 +219,7 @@ void StatusServer::on_accept() {
         c->id = next_conn_++;
         Connection* cp = c.get();
         c->rd = loop_.watch_readable(cp->fd.get(), [this, cp] { on_readable(*cp); });
-        c->timeout = TimerHandle(loop_, options_.timeout, [this, cp] { close(*cp, true); });
+        arm_timeout(*cp);
         conns_.emplace(cp->id, std::move(c));
     }
 }
@@ -280,9 +280,15 @@ void StatusServer::on_writable(Connection& c) {
             return;
         }
         c.out_off += static_cast<size_t>(n);
+        arm_timeout(c);  // progress: the client is reading
     }
     ++counters_.served;
     close(c, false);
+}
+
+void StatusServer::arm_timeout(Connection& c) {
+    Connection* cp = &c;
+    c.timeout = TimerHandle(loop_, options_.timeout, [this, cp] { close(*cp, true); });
 }
 
 void StatusServer::close(Connection& c, bool dropped) {

@@ -1,8 +1,10 @@
 // The daemons' status socket (protocol: common/sys/status_protocol.md, shared with the `fanout` CLI).
 // One request per connection: a JSON line {"argv": [...], "format": "text"|"json"} in, one JSON line out.
 // Handlers return a typed snapshot rendered to both JSON (what tests assert on) and text (what people read).
-// The loop is never blocked by a client: non-blocking I/O with bounded buffers, a per-connection timeout and
-// a cap on concurrent connections; every drop is counted.
+// The loop is never blocked by a client: non-blocking I/O with bounded buffers, a per-connection timeout (the
+// request must arrive within it, and the reply must keep moving: a slow reader of a large reply is served to
+// the end as long as each write makes progress within it) and a cap on concurrent connections; every drop is
+// counted.
 #pragma once
 
 #include <sys/types.h>
@@ -66,7 +68,7 @@ struct StatusServerOptions {
     std::string config_file;  // shown by `show version`
     std::string group = "fanout";
     size_t max_request = 64 * 1024;
-    Duration timeout = 5s;
+    Duration timeout = 5s;  // for the whole request; then between two writes of the reply that make progress
     size_t max_connections = 16;
 };
 
@@ -114,6 +116,7 @@ class StatusServer {
     void on_readable(Connection& c);
     void on_writable(Connection& c);
     void start_reply(Connection& c, const nlohmann::json& reply);
+    void arm_timeout(Connection& c);  // (re)starts c's timeout
     void close(Connection& c, bool dropped);
     void reap();
     nlohmann::json commands_json() const;

@@ -1,8 +1,10 @@
 // pimd's MSDP (RFC 3618) and anycast-RP (RFC 4610) status commands (see msdp_commands.hpp).
 #include "pimd/msdp_commands.hpp"
 
+#include <memory>
 #include <nlohmann/json.hpp>
 
+#include "common/sys/counters_since.hpp"
 #include "common/sys/status_text.hpp"
 #include "pimd/core/msdp/msdp_status.hpp"
 
@@ -140,20 +142,72 @@ ShowOutput msdp_mesh_group_output(const MsdpService& s) {
     return ShowOutput{json(groups), text};
 }
 
-ShowOutput msdp_statistics_output(const MsdpService& s) {
+MsdpCounterTotals msdp_counter_totals(const MsdpService& s) {
+    MsdpCounterTotals t;
+    if (const msdp::MsdpCore* core = s.core()) {
+        for (const auto& [addr, p] : core->peers())
+            t.peers.emplace(addr, p->counters());
+        t.core = core->counters();
+    }
+    if (s.io()) t.tcp = s.io()->counters();
+    t.service = s.counters();
+    return t;
+}
+
+MsdpCounterTotals msdp_counters_since(const MsdpCounterTotals& now, const MsdpCounterTotals& base) {
+    using sys::since;
+    using sys::since_fields;
+    MsdpCounterTotals v = now;
+    for (auto& [addr, p] : v.peers) {
+        auto it = base.peers.find(addr);
+        if (it == base.peers.end()) continue;
+        using P = msdp::MsdpPeerCounters;
+        since_fields(p, it->second, &P::tlvs_in, &P::tlvs_out, &P::sa_in, &P::sa_out, &P::keepalives_in,
+                     &P::keepalives_out, &P::established, &P::unexpected_events);
+        since(p.drops, it->second.drops);
+        since(p.downs, it->second.downs);
+    }
+    using C = msdp::MsdpCoreCounters;
+    since_fields(v.core, base.core, &C::unknown_peer_connections, &C::rejected_connections,
+                 &C::events_for_unknown_peer, &C::no_originator, &C::originated_tlvs, &C::forwarded_entries,
+                 &C::filtered_out, &C::data_delivered, &C::announced, &C::expired);
+    using W = MsdpWiringCounters;
+    since_fields(v.tcp, base.tcp, &W::listen_errors, &W::connect_errors, &W::md5_errors, &W::refused_accepts,
+                 &W::send_without_stream);
+    using S = MsdpServiceCounters;
+    since_fields(v.service, base.service, &S::scans, &S::origin_added, &S::origin_removed,
+                 &S::receivers_appeared, &S::receivers_gone, &S::sa_joins, &S::sa_joins_dropped,
+                 &S::sa_expired, &S::sa_data_packets, &S::sa_data_forwarded, &S::origin_with_data, &S::starts,
+                 &S::reconfigures, &S::peer_resets);
+    since(v.service.sa_data_drops, base.service.sa_data_drops);
+    return v;
+}
+
+json to_json(const MsdpCounterTotals& c) {
+    json peers = json::object();
+    for (const auto& [addr, p] : c.peers)
+        peers[addr.to_string()] = json(p);
+    return json{{"peers", peers},
+                {"core", core_counters_json(c.core)},
+                {"tcp", wiring_counters_json(c.tcp)},
+                {"service", service_counters_json(c.service)}};
+}
+
+ShowOutput msdp_statistics_output(const MsdpService& s, const MsdpCounterTotals* base) {
     const msdp::MsdpCore* core = s.core();
     if (!core) return not_configured();
-    json peers = json::object();
+    MsdpCounterTotals totals = msdp_counter_totals(s);
+    const MsdpCounterTotals c = base ? msdp_counters_since(totals, *base) : totals;
     std::string text;
-    for (const auto& [addr, p] : core->peers()) {
-        peers[addr.to_string()] = json(p->counters());
+    for (const auto& [addr, p] : core->peers())
         text += "Peer " + addr.to_string() + " (" + std::string(msdp::to_string(p->state())) +
                 ", rx buffered " + std::to_string(p->rx_buffered()) + " bytes)\n" +
-                counters_text(p->counters());
-    }
-    json core_j = core_counters_json(core->counters());
-    json wiring_j = s.io() ? wiring_counters_json(s.io()->counters()) : json::object();
-    json service_j = service_counters_json(s.counters());
+                counters_text(c.peers.at(addr));
+    json counters = to_json(c);
+    json peers = counters["peers"];
+    json core_j = counters["core"];
+    json wiring_j = s.io() ? counters["tcp"] : json::object();
+    json service_j = counters["service"];
     text += flat_text("core", core_j) + flat_text("tcp", wiring_j) + flat_text("service", service_j);
     text += "SA cache " + std::to_string(core->sa_cache().size()) + "/" +
             std::to_string(core->sa_cache().max_entries()) + ", originated " +
@@ -214,8 +268,27 @@ void register_msdp_commands(sys::StatusServer& server, MsdpCommandSources source
                with(msdp_sa_output));
     server.add({{"show", "ip", "msdp", "mesh-group"}, "MSDP mesh groups and member states", {}},
                with(msdp_mesh_group_output));
-    server.add({{"show", "ip", "msdp", "statistics"}, "MSDP per-peer counters, drops, down reasons", {}},
-               with(msdp_statistics_output));
+    auto base = std::make_shared<std::optional<MsdpCounterTotals>>();
+    server.add({{"show", "ip", "msdp", "statistics"},
+                "MSDP per-peer counters, drops, down reasons (since `clear ip msdp statistics`, if one ran)",
+                {}},
+               [msdp = sources.msdp, base](const std::vector<std::string>&) -> HandlerResult {
+                   const MsdpService* s = msdp ? msdp() : nullptr;
+                   if (!s) return make_err(std::string("pimd is not running (starting or stopping)"));
+                   return msdp_statistics_output(*s, *base ? &**base : nullptr);
+               });
+    server.add(
+        {{"clear", "ip", "msdp", "statistics"},
+         "show ip msdp statistics counts from now on (per peer, core, TCP, service); show metrics keeps "
+         "the running totals",
+         {}},
+        [msdp = sources.msdp, base](const std::vector<std::string>&) -> HandlerResult {
+            const MsdpService* s = msdp ? msdp() : nullptr;
+            if (!s) return make_err(std::string("pimd is not running (starting or stopping)"));
+            if (!s->core()) return not_configured();
+            *base = msdp_counter_totals(*s);
+            return ShowOutput{json{{"cleared", "msdp statistics"}}, "MSDP statistics cleared\n"};
+        });
     server.add({{"show", "ip", "pim", "anycast-rp"}, "the RFC 4610 anycast-RP set", {}},
                [anycast = sources.anycast](const std::vector<std::string>&) -> HandlerResult {
                    auto v = anycast ? anycast() : std::nullopt;

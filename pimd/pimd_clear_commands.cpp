@@ -5,6 +5,7 @@
 #include <string>
 
 #include "common/sys/counters_since.hpp"
+#include "pimd/register_commands.hpp"
 
 namespace fanout::pimd {
 
@@ -18,6 +19,9 @@ namespace {
 using DaemonFn = std::function<const PimDaemon*()>;
 using Reply = Result<ShowOutput, std::string>;
 const std::vector<std::string> kStatistics{"show", "ip", "pim", "statistics"};
+const std::vector<std::string> kRegister{"show", "ip", "pim", "register"};
+const std::vector<std::string> kAnycast{"show", "ip", "pim", "anycast-rp"};
+const std::vector<std::string> kMsdpStatistics{"show", "ip", "msdp", "statistics"};
 
 // `clear` commands change state: the accessor hands out the const view every show command uses, and the
 // object it points to is the (non-const) daemon main owns.
@@ -72,6 +76,33 @@ PimStatisticsView statistics_since(const PimStatisticsView& now, const PimStatis
     return v;
 }
 
+pim::AnycastRpCounters anycast_counters_since(const pim::AnycastRpCounters& now,
+                                              const pim::AnycastRpCounters& base) {
+    pim::AnycastRpCounters v = now;
+    using Any = pim::AnycastRpCounters;
+    since_fields(v, base, &Any::from_dr, &Any::from_member, &Any::forwarded, &Any::unreachable,
+                 &Any::not_a_member);
+    return v;
+}
+
+pim::RegisterCountersStatus register_counters_since(const pim::RegisterCountersStatus& now,
+                                                    const pim::RegisterCountersStatus& base) {
+    pim::RegisterCountersStatus v = now;
+    using Dr = pim::RegisterDrCounters;
+    since_fields(v.dr, base.dr, &Dr::registers_sent, &Dr::null_registers_sent, &Dr::register_stops_rx,
+                 &Dr::register_stops_wildcard, &Dr::register_stops_unknown, &Dr::register_source_not_local,
+                 &Dr::upcalls_unknown);
+    since(v.dr.drops, base.dr.drops);
+    using Fsm = pim::RegisterDrFsmCounters;
+    since_fields(v.fsm, base.fsm, &Fsm::transitions, &Fsm::ignored, &Fsm::unexpected);
+    using Rp = pim::RegisterRpCounters;
+    since_fields(v.rp, base.rp, &Rp::registers_rx, &Rp::null_registers_rx, &Rp::forwarded);
+    since(v.rp.drops, base.rp.drops);
+    since(v.rp.register_stops_sent, base.rp.register_stops_sent);
+    v.rp.anycast = anycast_counters_since(now.rp.anycast, base.rp.anycast);
+    return v;
+}
+
 void register_pimd_clear_commands(sys::StatusServer& s, DaemonFn daemon,
                                   std::shared_ptr<StatisticsBaseline> baseline) {
     s.add({kStatistics,
@@ -100,12 +131,13 @@ void register_pimd_clear_commands(sys::StatusServer& s, DaemonFn daemon,
           });
     s.add({{"clear", "ip", "pim", "statistics"},
            "show ip pim statistics counts from now on (messages, drops, decode errors, socket, kernel, "
-           "upcalls); show metrics keeps the running totals (Prometheus counters never go down)",
+           "upcalls), and so do the counters of show ip pim register and anycast-rp; show metrics keeps the "
+           "running totals (Prometheus counters never go down)",
            {}},
           [daemon, baseline](const std::vector<std::string>&) -> Reply {
               const PimDaemon* d = daemon();
               if (!d) return not_running();
-              baseline->clear(pim_statistics_view(*d));
+              baseline->clear(pim_statistics_view(*d), register_totals(*d).counters);
               return ShowOutput{json{{"cleared", "statistics"}}, "PIM statistics cleared\n"};
           });
 }
@@ -113,8 +145,16 @@ void register_pimd_clear_commands(sys::StatusServer& s, DaemonFn daemon,
 sys::MetricsDataSource statistics_totals(DaemonFn daemon) {
     return [daemon = std::move(daemon)](const std::vector<std::string>& command) -> std::optional<json> {
         const PimDaemon* d = daemon();
-        if (command != kStatistics || !d) return std::nullopt;
-        return to_json(pim_statistics_view(*d));
+        if (!d) return std::nullopt;
+        if (command == kStatistics) return to_json(pim_statistics_view(*d));
+        if (command == kRegister) {
+            json j;
+            pim::to_json(j, register_totals(*d));
+            return j;
+        }
+        if (command == kAnycast) return anycast_rp_output(anycast_rp_view(*d)).json;
+        if (command == kMsdpStatistics && d->msdp()) return msdp_statistics_output(*d->msdp()).json;
+        return std::nullopt;
     };
 }
 

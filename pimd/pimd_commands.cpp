@@ -84,8 +84,9 @@ void register_pimd_commands(sys::StatusServer& server, std::function<const PimDa
                             std::function<Result<Unit, sys::ConfigError>()> reload) {
     register_show(server, daemon);
     register_pim_sm_commands(server, daemon);
-    register_pimd_clear_commands(server, daemon, std::make_shared<StatisticsBaseline>());
-    register_register_commands(server, daemon);
+    auto baseline = std::make_shared<StatisticsBaseline>();
+    register_pimd_clear_commands(server, daemon, baseline);
+    register_register_commands(server, daemon, baseline);
     register_beacon_commands(server, [daemon]() -> const BeaconService* {
         const PimDaemon* d = daemon();
         return d ? d->beacons() : nullptr;
@@ -94,15 +95,11 @@ void register_pimd_commands(sys::StatusServer& server, std::function<const PimDa
                                         const PimDaemon* d = daemon();
                                         return d ? d->msdp() : nullptr;
                                     },
-                                    [daemon]() -> std::optional<AnycastRpView> {
+                                    [daemon, baseline]() -> std::optional<AnycastRpView> {
                                         const PimDaemon* d = daemon();
                                         if (!d) return std::nullopt;
-                                        AnycastRpView v{d->config().anycast_rp, Ipv4Address(),
-                                                        d->core().sparse().register_rp().counters().anycast};
-                                        if (v.config)
-                                            v.self = pim::own_member_address(*v.config, [d](Ipv4Address a) {
-                                                return d->core().is_local_address(a);
-                                            });
+                                        AnycastRpView v = anycast_rp_view(*d);
+                                        v.counters = baseline->display(v.counters);
                                         return v;
                                     }});
     sys::register_control_commands(server, std::move(reload));

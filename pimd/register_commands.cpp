@@ -79,15 +79,29 @@ std::string to_text(const RegisterView& v) {
 
 }  // namespace
 
-void register_register_commands(sys::StatusServer& server, std::function<const PimDaemon*()> daemon) {
+pim::RegisterStatus register_totals(const PimDaemon& d) {
+    const auto& sm = d.core().sparse();
+    return pim::register_status(sm.register_dr(), sm.register_rp(), d.core().now());
+}
+
+AnycastRpView anycast_rp_view(const PimDaemon& d) {
+    AnycastRpView v{d.config().anycast_rp, Ipv4Address(), d.core().sparse().register_rp().counters().anycast};
+    if (v.config)
+        v.self =
+            pim::own_member_address(*v.config, [&d](Ipv4Address a) { return d.core().is_local_address(a); });
+    return v;
+}
+
+void register_register_commands(sys::StatusServer& server, std::function<const PimDaemon*()> daemon,
+                                std::shared_ptr<const StatisticsBaseline> baseline) {
     server.add({{"show", "ip", "pim", "register"},
                 "register path: (S,G) registered by this DR / learned at this RP, timers, counters, drops",
                 {}},
-               [daemon](const std::vector<std::string>&) -> Result<sys::ShowOutput, std::string> {
+               [daemon, baseline](const std::vector<std::string>&) -> Result<sys::ShowOutput, std::string> {
                    const PimDaemon* d = daemon();
                    if (!d) return make_err(std::string("pimd is not running (starting or stopping)"));
-                   const auto& sm = d->core().sparse();
-                   RegisterView v{pim::register_status(sm.register_dr(), sm.register_rp(), d->core().now())};
+                   RegisterView v{register_totals(*d)};
+                   v.status.counters = baseline->display(v.status.counters);
                    return sys::ShowOutput::of(v);
                });
 }

@@ -18,7 +18,8 @@ rcv. Printed (not asserted): session set-up time, time from the first packet sen
 Then (msdp_data_variant) the source registers through a DR at rp1, which has encapsulate-data on: its first SA
 carries the first registered packet, and rp2 sends it down its shared tree (RFC 3618 section 14): rcv's first
 datagram is seq 0, which nothing else delivers to rp2. Last (rfc4610_variant) the same sharing with RFC 4610
-only.
+only. The clear commands are checked on the way: `clear ip msdp statistics` at rp2 and `clear ip pim statistics`
+at rp1 (show ip pim anycast-rp) count from the clear while the metrics keep the totals.
 
 Needs root: otherwise prints why and exits 77 (ctest SKIP_RETURN_CODE).
 """
@@ -41,7 +42,7 @@ if os.geteuid() != 0:
 
 from lab import Lab, poll  # noqa: E402
 from pimd_setup import neighbor_addresses, pimd_yaml  # noqa: E402
-from pimd_sm_common import check, igmpd_yaml  # noqa: E402
+from pimd_sm_common import check, igmpd_yaml, prom_value  # noqa: E402
 
 ANYCAST, LO1, LO2 = "198.18.255.1", "198.18.100.1", "198.18.100.2"
 SRC, SRC2, GROUP = "198.18.1.2", "198.18.4.2", "239.1.1.1"
@@ -134,6 +135,7 @@ def main() -> int:
               f"rp2 counts the SA in and the (S,G) join: service {stats['service']}")
         text = rp2.fanout("show ip msdp sa", json_output=False)
         check(SRC in text and ANYCAST in text, f"rp2 text form of show ip msdp sa:\n{text}")
+        check_msdp_clear(rp2, stats)
 
         # One RP dies: the other keeps serving what it can reach.
         os.kill(d1.popen.pid, signal.SIGKILL)
@@ -239,6 +241,33 @@ def rfc4610_variant() -> None:
         print(f"RFC 4610: rcv received {r['received']}/{sent.get('sent')} packets registered at rp1 and "
               f"joined from rp2")
         check(r["received"] > 0, f"traffic registered at rp1 reaches rcv behind rp2 (received {r['received']})")
+        check_anycast_clear(rp1)
+
+
+def check_msdp_clear(rp2, before: dict) -> None:
+    """clear ip msdp statistics: show ip msdp statistics counts from the clear (the session that came up before
+    it shows 0 establishments), show metrics keeps the running totals."""
+    out = rp2.fanout("clear ip msdp statistics")
+    shown = rp2.fanout("show ip msdp statistics")
+    total = prom_value(rp2, "fanout_msdp_service_sa_joins_total")
+    check(out == {"cleared": "msdp statistics"} and shown["peers"][LO1]["established"] == 0 and
+          before["peers"][LO1]["established"] >= 1 and total and
+          shown["service"]["sa_joins"] <= total[0] - before["service"]["sa_joins"],
+          f"clear ip msdp statistics: rp2 shows {shown['peers'][LO1]['established']} establishments and "
+          f"{shown['service']['sa_joins']} SA joins since the clear; the metric keeps the total {total} "
+          f"({before['service']['sa_joins']} before)")
+
+
+def check_anycast_clear(rp1) -> None:
+    """clear ip pim statistics: show ip pim anycast-rp counts from the clear (a Register arriving after it counts in
+    both), show metrics keeps the running total."""
+    before = rp1.fanout("show ip pim anycast-rp")["counters"]["from_dr"]
+    rp1.fanout("clear ip pim statistics", json_output=False)
+    shown = rp1.fanout("show ip pim anycast-rp")["counters"]["from_dr"]
+    total = prom_value(rp1, "fanout_anycast_rp_from_dr_total")
+    check(before >= 1 and total and shown <= total[0] - before,
+          f"clear ip pim statistics: rp1 shows {shown} Registers from the DR since the clear, the metric keeps the "
+          f"total {total} ({before} before the clear)")
 
 
 if __name__ == "__main__":

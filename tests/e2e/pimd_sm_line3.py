@@ -13,7 +13,8 @@ Checked:
     encapsulating and sends Null-Registers (N bit) every probe cycle; tshark reports the PIM checksums good;
   - the receiver leaves: r3's (*,G)/(S,G) state and the oifs toward r3 go away;
   - no receivers: a new source is answered by the RP with a Register-Stop at once (one data Register only);
-  - a receiver joining later is served.
+  - a receiver joining later is served;
+  - `clear ip pim statistics` at r1: show ip pim register counts from 0, show metrics keeps the total.
 Needs root: otherwise prints why and exits 77 (ctest SKIP_RETURN_CODE).
 """
 
@@ -35,7 +36,7 @@ if os.geteuid() != 0:
 
 from lab import Lab, poll  # noqa: E402
 from pimd_setup import mroute, neighbor_addresses, pimd_yaml  # noqa: E402
-from pimd_sm_common import check, igmpd_yaml  # noqa: E402
+from pimd_sm_common import check, igmpd_yaml, prom_value  # noqa: E402
 
 RP, GROUP, GROUP2 = "198.19.255.2", "239.1.1.1", "239.1.1.2"
 SRC = "198.18.1.2"
@@ -88,6 +89,17 @@ def native_count(pcap: Path, group: str) -> int:
     return len(out.stdout.split())
 
 
+def check_register_clear(r1, sent: int) -> None:
+    """clear ip pim statistics at the DR: show ip pim register counts from 0 (no data Register leaves after the
+    Register-Stop), while show metrics keeps the running total."""
+    r1.fanout("clear ip pim statistics", json_output=False)
+    shown = r1.fanout("show ip pim register")["counters"]["dr"]["registers_sent"]
+    total = prom_value(r1, "fanout_pim_register_dr_registers_sent_total")
+    check(shown == 0 and total and total[0] >= sent >= 1,
+          f"clear ip pim statistics: r1 shows 0 data Registers sent (shows {shown}), the metric keeps the total "
+          f"{total} (>= {sent} before the clear)")
+
+
 def main() -> int:
     with Lab() as lab:
         n = build(lab)
@@ -108,6 +120,14 @@ def main() -> int:
              timeout=10, what="r2 has (*,G) join state from r3")
         check(True, "the receiver's IGMP report made r3 join (*,G) toward the RP r2")
         tx = n["src"].mcast_send(GROUP, "eth0", rate=20, count=400, ttl=16)
+        # r3 (last hop) carries the shared tree as one (*,G) kernel entry: iif toward the RP (listed among its
+        # oifs, as the kernel requires), the receiver link, and the register VIF through which it learned S.
+        # Checked while the 20 s stream flows and the receiver is joined: its leave at the end removes the entry
+        # after the last member queries, which a stalled host once reached before a check made after the results.
+        star = poll(lambda: (m := mroute(r3, "*", GROUP)) is not None and m["iif"] == "eth0" and m, timeout=10,
+                    what=f"r3 has a (*,{GROUP}) kernel entry from eth0")
+        check(star["protocol"] == "pim" and {"eth0", "eth1", "pimreg"} <= {o["interface"] for o in star["oifs"]},
+              f"r3 has the (*,{GROUP}) kernel entry: iif eth0, oifs eth0, eth1, pimreg ({star})")
         sent = tx.result(timeout=40)
         got = rx.result(timeout=40)
         latency_ms = (got["first_packet_ns"] - sent["first_send_ns"]) / 1e6 if got["first_packet_ns"] else None
@@ -119,12 +139,6 @@ def main() -> int:
               f"duplicates {got['duplicates']})")
         check(got["first_seq"] is not None and got["first_seq"] <= 2,
               f"the first datagrams were delivered (first seq seen {got['first_seq']}, expected <= 2)")
-        # r3 (last hop) carries the shared tree as one (*,G) kernel entry: iif toward the RP (listed among its
-        # oifs, as the kernel requires), the receiver link, and the register VIF through which it learned S.
-        star = mroute(r3, "*", GROUP)
-        check(star is not None and star["protocol"] == "pim" and star["iif"] == "eth0" and
-              {"eth0", "eth1", "pimreg"} <= {o["interface"] for o in star["oifs"]},
-              f"r3 has the (*,{GROUP}) kernel entry: iif eth0, oifs eth0, eth1, pimreg ({star})")
         sparse = r3.fanout("show ip pim statistics")["sparse"]
         check(sparse["rpt_discoveries"] >= 1,
               f"r3 learned {SRC} from the (*,G) entry's WHOLEPKT, not a NOCACHE that held the packet ({sparse})")
@@ -149,6 +163,7 @@ def main() -> int:
         check(rp_rows and rp_rows[0]["sender"] == "198.18.2.1" and stops_sent >= 1,
               f"r2 show ip pim register: learned from r1, Register-Stops sent {stops_sent} ({rp_rows})")
         print(r2.fanout("show ip pim register", json_output=False))
+        check_register_clear(r1, reg1["counters"]["dr"]["registers_sent"])
         dump.stop()
         pim = tshark_pim(pcap)
         data_regs = [p for p in pim if p["type"] == 1 and not p["null"] and p["src"] == "198.18.2.1"]

@@ -21,6 +21,11 @@ struct RegisterDriver {
     RegisterDriver(const std::string& suite, Driver d) { drivers()[suite] = std::move(d); }
 };
 
+// Registers d for every suite folder whose name starts with prefix. A suite that has a driver keeps it,
+// unless `replace` (a more specific prefix: pim_assert_ over pim_), whatever order the drivers register in.
+// Returns true, for a namespace-scope `const bool`.
+bool register_suites(const std::string& prefix, const Driver& d, bool replace = false);
+
 // Parses "+1.5s", "250ms", "30s", "2m" into milliseconds (as used by the "at"/"advance" fields of inputs).
 int64_t parse_duration_ms(const nlohmann::json& v);
 

@@ -14,6 +14,18 @@ std::map<std::string, Driver>& drivers() {
     return d;
 }
 
+bool register_suites(const std::string& prefix, const Driver& d, bool replace) {
+    for (const auto& entry : std::filesystem::directory_iterator(FANOUT_CONFORMANCE_DIR)) {
+        std::string name = entry.path().filename().string();
+        if (!entry.is_directory() || name.rfind(prefix, 0) != 0) continue;
+        if (replace)
+            drivers()[name] = d;
+        else
+            drivers().emplace(name, d);
+    }
+    return true;
+}
+
 int64_t parse_duration_ms(const nlohmann::json& v) {
     if (v.is_number_integer()) return v.get<int64_t>();
     std::string s = v.get<std::string>();

@@ -145,11 +145,7 @@ nlohmann::json run_beacon(const std::filesystem::path&, const nlohmann::json& in
     return out;
 }
 
-const RegisterDriver reg_packet("beacon_packet", run_beacon);
-const RegisterDriver reg_rp("beacon_rp_default", run_beacon);
-const RegisterDriver reg_runtime("beacon_runtime", run_beacon);
-const RegisterDriver reg_stop("beacon_register_stop", run_beacon);
-const RegisterDriver reg_pause("beacon_pause", run_beacon);
+const bool reg_beacon_suites = register_suites("beacon_", run_beacon);
 
 }  // namespace
 }  // namespace fanout::conformance

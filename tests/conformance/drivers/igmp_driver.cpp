@@ -342,13 +342,7 @@ json run_igmp(const std::filesystem::path&, const json& input) {
 
 const RegisterDriver reg("igmp", run_igmp);
 
-const bool reg_igmp_suites = [] {
-    for (const auto& d : std::filesystem::directory_iterator(FANOUT_CONFORMANCE_DIR)) {
-        auto name = d.path().filename().string();
-        if (d.is_directory() && name.rfind("igmp_", 0) == 0) drivers().emplace(name, run_igmp);
-    }
-    return true;
-}();
+const bool reg_igmp_suites = register_suites("igmp_", run_igmp);
 
 }  // namespace
 }  // namespace fanout::conformance

@@ -272,13 +272,7 @@ json run_msdp(const std::filesystem::path&, const json& input) {
 }
 
 // Every suite folder named msdp_* runs through this driver.
-const bool reg_msdp_suites = [] {
-    for (const auto& d : std::filesystem::directory_iterator(FANOUT_CONFORMANCE_DIR)) {
-        auto name = d.path().filename().string();
-        if (d.is_directory() && name.rfind("msdp_", 0) == 0) drivers().emplace(name, run_msdp);
-    }
-    return true;
-}();
+const bool reg_msdp_suites = register_suites("msdp_", run_msdp);
 
 }  // namespace
 }  // namespace fanout::conformance

@@ -358,15 +358,8 @@ json run_assert(const std::filesystem::path&, const json& input) {
     return w.out;
 }
 
-// Each suite folder named pim_assert_* runs through this driver (registered by exact name, overriding the
-// default pim driver).
-const bool reg_assert_suites = [] {
-    for (const auto& d : std::filesystem::directory_iterator(FANOUT_CONFORMANCE_DIR)) {
-        auto name = d.path().filename().string();
-        if (d.is_directory() && name.rfind("pim_assert_", 0) == 0) RegisterDriver(name, run_assert);
-    }
-    return true;
-}();
+// Each suite folder named pim_assert_* runs through this driver, replacing the default pim driver.
+const bool reg_assert_suites = register_suites("pim_assert_", run_assert, true);
 
 }  // namespace
 }  // namespace fanout::conformance

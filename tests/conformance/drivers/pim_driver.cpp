@@ -585,16 +585,9 @@ json run_pim(const std::filesystem::path&, const json& input) {
 
 const RegisterDriver reg("pim", run_pim);
 
-// Every suite folder named pim_* (pim_hello, and the join/prune, assert... suites to come) runs through this
-// driver unless another driver registers that suite itself (emplace never overwrites; a later RegisterDriver
-// does).
-const bool reg_pim_suites = [] {
-    for (const auto& d : std::filesystem::directory_iterator(FANOUT_CONFORMANCE_DIR)) {
-        auto name = d.path().filename().string();
-        if (d.is_directory() && name.rfind("pim_", 0) == 0) drivers().emplace(name, run_pim);
-    }
-    return true;
-}();
+// Every suite folder named pim_* runs through this driver unless a more specific driver replaces it
+// (pim_assert_driver.cpp) or registers the suite by name.
+const bool reg_pim_suites = register_suites("pim_", run_pim);
 
 }  // namespace
 }  // namespace fanout::conformance

@@ -14,8 +14,6 @@ Needs root: otherwise prints why and exits 77 (ctest SKIP_RETURN_CODE).
 """
 
 import os
-import socket
-import struct
 import sys
 import time
 from pathlib import Path

@@ -24,7 +24,7 @@ if os.geteuid() != 0:
     print("SKIP: pimd e2e tests need root (network namespaces, the kernel multicast routing table)")
     sys.exit(77)
 
-from lab import Lab, check, poll  # noqa: E402
+from lab import Lab, check  # noqa: E402
 from pimd_setup import pimd_yaml  # noqa: E402
 
 HELLO, SNAP_BEGIN, MEMBERSHIP, REMOVED, SNAP_END = 1, 2, 3, 4, 5

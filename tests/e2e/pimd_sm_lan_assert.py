@@ -61,8 +61,8 @@ def main() -> int:
         poll(lambda: neighbor_addresses(r1, d_if["r1"]) == {"198.19.2.2", "198.19.2.3"}, timeout=10,
              what="r1 sees r2 and r3 on dlan")
         for r in (r1, r2, r3):
-            dr = r.wait_json(f"show ip pim interface {d_if[r.name]}",
-                             predicate=lambda d: d["interfaces"][0]["dr"] == "198.19.2.1", timeout=10)
+            r.wait_json(f"show ip pim interface {d_if[r.name]}",
+                        predicate=lambda d: d["interfaces"][0]["dr"] == "198.19.2.1", timeout=10)
         check(True, "dlan: every router elects r1 (198.19.2.1, priority 10) as DR over higher addresses")
         for r in (r1, r2):
             r.wait_json(f"show ip pim interface {s_if[r.name]}",

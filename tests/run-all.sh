@@ -171,8 +171,8 @@ if [ "$release_ok" = 1 ] && [ -x "$BUILD/release/tests/bench/fanout_bench" ]; th
   if "$BUILD/release/tests/bench/fanout_bench" --benchmark_min_time=0.05; then ok "benchmarks run"; else bad "benchmarks crashed"; fi
 fi
 if [ "$release_ok" = 1 ] && [ "$(id -u)" -eq 0 ]; then
-  step "lab performance runs (topologies/perf/run.py: numbers only, not pass/fail; ~2 minutes)"
-  if FANOUT_BUILD_DIR="$BUILD/release" timeout 400 python3 topologies/perf/run.py --runs 10; then
+  step "lab performance runs (topologies/perf/run.py: numbers only, not pass/fail; ~2-3 minutes)"
+  if FANOUT_BUILD_DIR="$BUILD/release" timeout 400 python3 topologies/perf/run.py --runs 10 --asm-runs 10 --frr; then
     ok "perf runs"
   else
     bad "perf runs did not complete"

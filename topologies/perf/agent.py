@@ -19,7 +19,6 @@ import argparse
 import ctypes
 import ipaddress
 import json
-import os
 import select
 import socket
 import struct
@@ -30,6 +29,7 @@ SO_BINDTODEVICE = 25
 SO_TIMESTAMPNS = 35
 ETH_P_ALL = 0x0003
 PACKET_OUTGOING = 4
+DATA_PORT = 5001  # UDP destination port of the burst's datagrams, and the receivers' default
 
 
 def addr_range(base: str, n: int) -> list[str]:
@@ -37,9 +37,9 @@ def addr_range(base: str, n: int) -> list[str]:
     return [str(ipaddress.IPv4Address(b + i)) for i in range(n)]
 
 
-def ip_udp(src: str, dst: str, ttl: int, payload: bytes, port: int = 5001) -> bytes:
+def ip_udp(src: str, dst: str, ttl: int, payload: bytes) -> bytes:
     """IPv4 header (the kernel fills id, total length and checksum under IP_HDRINCL) + UDP (checksum 0)."""
-    udp = struct.pack("!HHHH", 40000, port, 8 + len(payload), 0) + payload
+    udp = struct.pack("!HHHH", 40000, DATA_PORT, 8 + len(payload), 0) + payload
     hdr = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), 0, 0x4000, ttl, socket.IPPROTO_UDP, 0,
                       socket.inet_aton(src), socket.inet_aton(dst))
     return hdr + udp
@@ -235,7 +235,7 @@ def main() -> int:
     r.add_argument("--iface-addr", required=True)
     r.add_argument("--group-base", required=True)
     r.add_argument("--groups", type=int, default=1)
-    r.add_argument("--port", type=int, default=5001)
+    r.add_argument("--port", type=int, default=DATA_PORT)
     r.add_argument("--duration", type=float, default=10)
     r.add_argument("--idle", type=float)
     r.add_argument("--per-source", type=int, default=0, help="report sequence numbers below this per source")
@@ -245,7 +245,7 @@ def main() -> int:
     f.add_argument("--iface-addr", required=True)
     f.add_argument("--group", required=True)
     f.add_argument("--source", help="join (S,G) (IGMPv3 INCLUDE) instead of (*,G)")
-    f.add_argument("--port", type=int, default=5001)
+    f.add_argument("--port", type=int, default=DATA_PORT)
     f.add_argument("--join-after", type=float, default=0.3)
     f.add_argument("--timeout", type=float, default=5)
     a = p.parse_args()

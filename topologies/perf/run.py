@@ -23,16 +23,28 @@ pimd works through their upcalls for a while afterwards):
   newsrc    a new source toward a joined receiver, 1000 pkt/s: of the first 100 datagrams, how many arrive
             (the first-hop router's kernel queues up to 4 per unresolved entry and replays them on resolve).
   latency   source already sending (10k pkt/s); the receiver joins: its IGMP report to the first data packet on
-            its link, from AF_PACKET kernel timestamps on the receiver's interface; median over --runs.
+            its link, from AF_PACKET kernel timestamps on the receiver's interface; median over --runs. An IGMPv3
+            (S,G) report for an SSM group (232.4.0.x); asm-latency is the same with a (*,G) report (239.4.0.x,
+            --asm-runs).
+
+--frr: an FRR reference for the latency runs, measured in the same run. A second lab of the same topology (prefix
+perffrr) with FRR 8.4 (zebra + pimd, /usr/lib/frr) on r1 and r2 in the same roles (frr_config: RP r1's lo for
+239/8, SSM 232/8, IGMPv3 on r2's receiver link, SPT switchover on the first packet) exists while the latency runs
+do. Each run takes one Fanout and one FRR sample, the labs taking turns going first (groups 232.5.0.x /
+239.5.0.x there), so both see the same phase of a host whose speed varies; one lab is idle (no source) while the
+other is measured. The table's FRR column shows them beside TESTING.md's figure; the JSON has them as
+frr_latency_ssm / frr_latency_asm. Adds about 2.8 s per FRR sample and 1-2 s to build the lab (tests/run-all.sh's
+lab step passes it with 10 runs of each: about 60 s there).
 
 Usage (root): python3 topologies/perf/run.py [--only burst,burst-flood,newsrc,latency,asm-latency] [--runs 20]
-  [--json FILE]
+  [--asm-runs 3] [--frr] [--json FILE]
 FANOUT_BUILD_DIR selects the build (default: build/ or the lab's default). Takes about 1-2 minutes.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import signal
@@ -59,7 +71,8 @@ SOURCE_BASE = "198.18.1.10"  # spoofed sources on the src - r1 link
 BURST_GROUPS, BURST_SOURCES = 100, 100
 BURST_GROUP_BASE, FLOOD_GROUP_BASE = "239.2.0.0", "239.6.0.0"
 BURST_RATE = 20000  # datagrams/s over all (S,G): the FRR reference's rate (TESTING.md)
-LATENCY_GROUP_BASE, SSM_LATENCY_GROUP_BASE = "239.4.0.", "232.4.0."
+# Group prefixes of the latency runs per lab, (*,G) and SSM: each lab its own groups, so no state is reused
+LATENCY_GROUP_BASES = {"Fanout": ("239.4.0.", "232.4.0."), "FRR": ("239.5.0.", "232.5.0.")}
 
 
 def agent(node, *args, name: str):
@@ -90,6 +103,21 @@ def pim_config(router: str, node) -> str:
         ifs["eth1"]["igmp"] = True
     extra = (f"rp:\n  - address: {RP}\n    groups: [239.0.0.0/8]\nspt-switchover: immediate\n")
     return pimd_yaml(node, ifs, extra=extra, log_level="warning")
+
+
+def frr_config(router: str) -> str:
+    """FRR pimd.conf in the roles pim_config and igmpd_config give Fanout: RP r1's lo for 239/8 (SSM: FRR's
+    default range 232/8), PIM on both links with 5 s hellos, IGMPv3 on r2's receiver link only. FRR switches to
+    the SPT on the first packet by default. Not line3's frr-pimd.conf.tmpl, whose RP is r2 for 224/4 (a Register
+    path) and which runs IGMP on r1's downstream link too."""
+    lines = [f"hostname {router}", f"ip pim rp {RP} 239.0.0.0/8"]
+    if router == "r1":
+        lines += ["interface lo", " ip pim"]
+    for ifname in ("eth0", "eth1"):
+        lines += [f"interface {ifname}", " ip pim", " ip pim hello 5"]
+        if router == "r2" and ifname == "eth1":
+            lines += [" ip igmp", " ip igmp version 3"]
+    return "\n".join(lines) + "\n"
 
 
 def igmpd_config(node) -> str:
@@ -143,6 +171,15 @@ def setup(lab: Lab):
     daemons = {r.name: r.start_pimd(pim_config(r.name, r)) for r in topo.routers}
     poll(lambda: neighbor_addresses(topo.r2, "eth0") == {"198.18.2.1"}, timeout=15, what="r1-r2 PIM adjacency")
     return topo, daemons, igmpd
+
+
+def setup_frr(lab: Lab):
+    """The same topology with FRR on the routers (frr_config), once r2 has r1 as PIM neighbor."""
+    topo = line3.build(lab)
+    frr = {r.name: r.start_frr(frr_config(r.name)) for r in topo.routers}
+    poll(lambda: "198.18.2.1" in frr["r2"].vtysh("show ip pim neighbor", json_output=True).get("eth0", {}),
+         timeout=30, what="FRR r1-r2 PIM adjacency")
+    return topo
 
 
 def wait_joined(topo, groups: list[str]) -> None:
@@ -270,24 +307,62 @@ def run_newsrc(topo, runs: int) -> dict:
     return {"runs": runs, "sent_each": 100, "lost_per_run": lost, "lost_total": sum(lost)}
 
 
-def run_latency(topo, runs: int, ssm: bool) -> dict:
-    samples, failures = [], []
+def latency_sample(topo, group: str, ssm: bool, name: str) -> dict:
+    """One latency sample in topo: the source sends to group at 10k pkt/s for 2.5 s; the receiver joins after
+    0.8 s ((S,G) with ssm). Returns firstdata's JSON (report_to_data_ms when both packets were seen) with the
+    source's (its sent count and first/last send times: a missing sample may be a source the host stalled);
+    returns once the source has stopped."""
+    sender = stream(topo.src, "--iface", "eth0", "--source", "198.18.1.2", "--group", group, "--rate",
+                    10000, "--duration", 2.5, name=f"{name}-send")
+    cap = agent(topo.rcv, "firstdata", "--iface", "eth0", "--iface-addr", "198.18.3.2", "--group", group,
+                *(["--source", "198.18.1.2"] if ssm else []), "--join-after", 0.8, "--timeout", 2.5,
+                name=f"{name}-cap")
+    r = result_of(cap, 10)
+    r["source"] = result_of(sender, 10)
+    return r
+
+
+def run_latency(labs: dict, runs: int, ssm: bool) -> dict[str, dict]:
+    """labs: {"Fanout": topo[, "FRR": topo]}. Each run takes one sample per lab (the other lab idle meanwhile),
+    group i + 1 of the lab's prefix; the labs take turns going first, so neither gains from its place. Returns
+    the summary per lab."""
+    samples: dict[str, list[float]] = {lab: [] for lab in labs}
+    failures: dict[str, list[dict]] = {lab: [] for lab in labs}
     for i in range(runs):
-        group = f"{SSM_LATENCY_GROUP_BASE if ssm else LATENCY_GROUP_BASE}{i + 1}"
-        sender = stream(topo.src, "--iface", "eth0", "--source", "198.18.1.2", "--group", group, "--rate",
-                        10000, "--duration", 2.5, name=f"lat-send-{i}-{ssm}")
-        cap = agent(topo.rcv, "firstdata", "--iface", "eth0", "--iface-addr", "198.18.3.2", "--group", group,
-                    *(["--source", "198.18.1.2"] if ssm else []), "--join-after", 0.8, "--timeout", 2.5,
-                    name=f"lat-cap-{i}-{ssm}")
-        r = result_of(cap, 10)
-        result_of(sender, 10)
-        if "report_to_data_ms" in r:
-            samples.append(r["report_to_data_ms"])
-        else:
-            failures.append(r)
-    out = {"runs": runs, "samples_ms": samples, "missing": len(failures), "missing_detail": failures[:3]}
-    if samples:
-        out.update(median_ms=round(statistics.median(samples), 3), min_ms=min(samples), max_ms=max(samples))
+        order = list(labs.items())
+        for lab, topo in order if i % 2 == 0 else reversed(order):
+            group = f"{LATENCY_GROUP_BASES[lab][ssm]}{i + 1}"
+            r = latency_sample(topo, group, ssm, name=f"lat-{lab.lower()}-{i}-{ssm}")
+            if "report_to_data_ms" in r:
+                samples[lab].append(r["report_to_data_ms"])
+            else:
+                failures[lab].append(r)
+    out = {}
+    for lab in labs:
+        s = samples[lab]
+        out[lab] = {"runs": runs, "samples_ms": s, "missing": len(failures[lab]),
+                    "missing_detail": failures[lab][:3]}
+        if s:
+            out[lab].update(median_ms=round(statistics.median(s), 3), min_ms=min(s), max_ms=max(s))
+    return out
+
+
+def run_latencies(topo, runs: dict[str, int], frr: bool) -> dict:
+    """runs: {"latency_ssm": n, "latency_asm": n} (either). Runs them in topo (Fanout's lab), with frr interleaved
+    with a lab of FRR routers (setup_frr) that exists only meanwhile. Prints and returns each summary, keyed as runs
+    for Fanout and frr_<key> for FRR."""
+    out = {}
+    with contextlib.ExitStack() as stack:
+        labs = {"Fanout": topo}
+        if frr:
+            t0 = time.time()
+            labs["FRR"] = setup_frr(stack.enter_context(Lab(prefix="perffrr")))
+            print(f"FRR lab ready in {time.time() - t0:.1f} s", flush=True)
+        for key, n in runs.items():
+            for lab, summary in run_latency(labs, n, ssm=key == "latency_ssm").items():
+                name = key if lab == "Fanout" else f"frr_{key}"
+                out[name] = summary
+                print(f"{name}:", json.dumps(summary), flush=True)
     return out
 
 
@@ -318,6 +393,11 @@ def burst_rows(b: dict, what: str, frr: bool) -> list[tuple[str, str, str]]:
     return rows
 
 
+def latency_cell(la: dict) -> str:
+    return (f"{la['median_ms']}/{la['min_ms']}/{la['max_ms']}" if "median_ms" in la else "-") + \
+        (f" ({la['missing']} of {la['runs']} runs: no data within 1.7 s)" if la["missing"] else "")
+
+
 def table(results: dict) -> str:
     rows = [("measurement", "Fanout", "FRR 8.4 (TESTING.md)")]
     for key, what in (("burst", "10k new (S,G) at 20k pkt/s"), ("burst_flood", "10k new (S,G), unpaced sender")):
@@ -331,9 +411,9 @@ def table(results: dict) -> str:
         la = results.get(key)
         if not la:
             continue
-        value = (f"{la['median_ms']}/{la['min_ms']}/{la['max_ms']}" if "median_ms" in la else "-") + \
-            (f" ({la['missing']} of {la['runs']} runs: no data within 1.7 s)" if la["missing"] else "")
-        rows.append((f"{what} -> first data on rcv link, ms (median/min/max, {la['runs']} runs)", value, "0.5"))
+        fr = results.get(f"frr_{key}")
+        rows.append((f"{what} -> first data on rcv link, ms (median/min/max, {la['runs']} runs)", latency_cell(la),
+                     f"{latency_cell(fr)} this run; 0.5 TESTING.md" if fr else "0.5"))
     w = [max(len(r[i]) for r in rows) for i in range(3)]
     lines = [" | ".join(r[i].ljust(w[i]) for i in range(3)) for r in rows]
     lines.insert(1, "-+-".join("-" * x for x in w))
@@ -346,6 +426,8 @@ def main() -> int:
     p.add_argument("--runs", type=int, default=20, help="latency runs (median)")
     p.add_argument("--newsrc-runs", type=int, default=5)
     p.add_argument("--asm-runs", type=int, default=3, help="runs of the (*,G) variant of the latency run")
+    p.add_argument("--frr", action="store_true",
+                   help="measure FRR in a second lab alongside the latency runs, sample by sample (see above)")
     p.add_argument("--json", help="write the raw results here")
     p.add_argument("--perf-record", metavar="DIR", help="profile each pimd during the burst (perf record -g) into DIR")
     a = p.parse_args()
@@ -360,12 +442,10 @@ def main() -> int:
         if "newsrc" in wanted:
             results["newsrc"] = run_newsrc(topo, a.newsrc_runs)
             print("newsrc:", json.dumps(results["newsrc"]), flush=True)
-        if "latency" in wanted:
-            results["latency_ssm"] = run_latency(topo, a.runs, ssm=True)
-            print("latency_ssm:", json.dumps(results["latency_ssm"]), flush=True)
-        if "asm-latency" in wanted:
-            results["latency_asm"] = run_latency(topo, a.asm_runs, ssm=False)
-            print("latency_asm:", json.dumps(results["latency_asm"]), flush=True)
+        latency_runs = {key: n for run, key, n in (("latency", "latency_ssm", a.runs),
+                                                   ("asm-latency", "latency_asm", a.asm_runs)) if run in wanted}
+        if latency_runs:
+            results.update(run_latencies(topo, latency_runs, a.frr))
         # Last: pimd is still working through the burst's upcalls long after it (see README, Benchmarks).
         if "burst" in wanted:
             results["burst"] = run_burst(topo, daemons, a.perf_record)

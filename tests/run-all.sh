@@ -51,7 +51,14 @@ ctest_count() {
   total=$(echo "$line" | sed -E 's/.*out of ([0-9]+).*/\1/')
   nfail=$(echo "$line" | sed -E 's/.* ([0-9]+) tests failed.*/\1/')
   passed=$((passed + total - nfail))
-  if [ "$nfail" -gt 0 ]; then failed=$((failed + nfail)); failures+=("$name: $nfail ctest failures"); fi
+  if [ "$nfail" -gt 0 ]; then
+    # The names too: CI keeps only the tail of this output, where the summary is.
+    local names
+    names=$(sed -n '/The following tests FAILED:/,$p' "$log" | sed -nE 's/^[[:space:]]*[0-9]+ - ([^ ]+) .*/\1/p' |
+      paste -sd' ')
+    failed=$((failed + nfail))
+    failures+=("$name: $nfail ctest failures: $names")
+  fi
   rm -f "$log"
 }
 

@@ -19,8 +19,10 @@ Both sides must agree on the DR: Fanout's `show ip pim interface` (json) and tro
 state dump: Debian's 2.3.2 has no pimctl), where the DR flag marks the interfaces on which troglobit is the DR.
 
 For each flow the receiver joins, the test polls until the tree is there (Fanout's join/upstream state, troglobit's
-(*,G) in its dump), prints how long that took, then sends 300 datagrams at 100 pkt/s and counts them: only the
-first datagrams may be lost (to the register/SPT switch), none after, no duplicates. troglobit's dump (VIFs with
+(*,G) in its dump), prints how long that took, then sends 300 datagrams at 100 pkt/s and counts them, no
+duplicates allowed. A register flow runs a warm-up stream first (below) and may lose only its first datagrams; a
+flow whose first hop needs no Register starts with one probe datagram from the new source, which must arrive,
+and then loses none. troglobit's dump (VIFs with
 neighbors and DR flags, its multicast routing table) is printed for each lab.
 
 What troglobit does (2.3.2, seen in this lab): its timers tick in 5 s steps and it drops a neighbor whose holdtime
@@ -191,9 +193,14 @@ def wait_rp_time(lab_) -> None:
 
 
 def flow(lab_, tag: str, group: str, sender, receiver, tree_ready, spt_ready=None) -> dict:
-    """receiver joins; poll tree_ready (prints the time it took); with spt_ready (a register flow) a warm-up
-    stream to another port runs until spt_ready() says the RP switched to h1's source tree; then COUNT datagrams
-    at RATE are counted; only the first may be lost."""
+    """receiver joins; poll tree_ready (prints the time it took). With spt_ready (a register flow) a warm-up
+    stream to another port runs until spt_ready() says the RP switched to h1's source tree, and then COUNT
+    datagrams at RATE are counted: only the first may be lost. Without it (the first-hop router is the RP or has a
+    native path to it) one probe datagram to another port comes first, from the new source: it must arrive (the
+    first-hop router's kernel queues it while the entry is unresolved and sends it on once the router resolves
+    the entry, however long that takes) and then the COUNT datagrams, on the entries it set up, must all arrive.
+    How fast a router resolves a new source is a timing figure, measured by topologies/perf (`newsrc`): counting
+    it here in datagrams lost at 100 pkt/s failed this test whenever the host stalled a router for 0.1 s."""
     hosts = {"src": "h1", "rcv": "h3"}
     what = f"{lab_['name']}{tag} {group} {hosts[sender.name]} -> {hosts[receiver.name]}"
     pcap = Path(receiver.run_dir) / f"{lab_['name']}{tag}.pcap"
@@ -213,6 +220,14 @@ def flow(lab_, tag: str, group: str, sender, receiver, tree_ready, spt_ready=Non
         print(f"{what}: the RP joined the source tree {time.monotonic() - t_warm:.2f} s after the first warm-up "
               f"datagram ({state})")
         warm.stop()
+        max_loss = MAX_SETUP_LOSS
+    else:
+        probe_rx = receiver.mcast_recv(group, "eth0", port=5002, duration=20, count=1, name=f"probe-recv-{tag}")
+        sender.mcast_send(group, "eth0", port=5002, count=1, ttl=8, name=f"probe-{tag}").result(timeout=10)
+        probe = probe_rx.result(timeout=25)
+        check(probe["received"] == 1, f"{what}: the new source's first datagram (a probe) reached the receiver "
+              f"({probe['received']} of 1)")
+        max_loss = 0
     sent = sender.mcast_send(group, "eth0", rate=RATE, count=COUNT, ttl=8, name=f"send-{tag}").result(timeout=30)
     got = rx.result(timeout=40)
     latency = (got["first_packet_ns"] - sent["first_send_ns"]) / 1e6 if got["first_packet_ns"] else None
@@ -224,10 +239,10 @@ def flow(lab_, tag: str, group: str, sender, receiver, tree_ready, spt_ready=Non
     missing = sorted(set(range(COUNT)) - set(datagram_seqs(pcap)))
     print(f"{what}: sequence numbers missing on the receiver's link: {missing[:20]}")
     first = got["first_seq"] if got["first_seq"] is not None else COUNT
-    check(got["received"] >= COUNT - MAX_SETUP_LOSS and first <= MAX_SETUP_LOSS and got["lost_in_range"] == 0
+    check(got["received"] >= COUNT - max_loss and first <= max_loss and got["lost_in_range"] == 0
           and got["last_seq"] == COUNT - 1 and got["duplicates"] == 0,
-          f"{what}: after the tree was built only the first datagrams may be lost (expected >= "
-          f"{COUNT - MAX_SETUP_LOSS}/{COUNT}, first seq <= {MAX_SETUP_LOSS}, none lost after the first, last seq "
+          f"{what}: after the tree was built at most {max_loss} of the first datagrams may be lost (expected >= "
+          f"{COUNT - max_loss}/{COUNT}, first seq <= {max_loss}, none lost after the first, last seq "
           f"{COUNT - 1}, no duplicates; got {got['received']}, first {got['first_seq']}, lost in range "
           f"{got['lost_in_range']}, last {got['last_seq']}, duplicates {got['duplicates']})")
     return {"tree_s": tree_s, "received": got["received"]}

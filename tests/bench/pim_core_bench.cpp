@@ -17,6 +17,12 @@
 //                            change) re-evaluates every group: the longest single loop turn (the input
 //                            itself, or a zero-delay continuation, kRecomputeBudget each), how many turns,
 //                            and the total.
+//   BM_MembershipSsmJoin     a last hop's IGMPv3 (S,G) join and leave from igmpd (MembershipChanged on a
+//                            receiver LAN where it is the DR): the upstream Join(S,G) / Prune(S,G) and the
+//                            MFC entry, per join+leave pair. Arg 1 evicts the CPU caches before each pair
+//                            (touches 64 MB) as another process running between two wake-ups of pimd would:
+//                            the cold cost, which is what a receiver's report meets in the lab (README,
+//                            Benchmarks).
 #include <benchmark/benchmark.h>
 #include <malloc.h>
 
@@ -61,6 +67,7 @@ PimConfig bench_config() {
     PimConfig c;
     c.interfaces["eth0"] = {};
     c.interfaces["eth1"] = {};
+    c.interfaces["eth2"] = {};  // a receiver LAN without PIM neighbors (BM_MembershipSsmJoin)
     StaticRp rp;
     rp.rp = kRp;
     c.rp_set.static_rps.push_back(rp);
@@ -232,6 +239,32 @@ void BM_FullRecomputeTurns(benchmark::State& state) {
     state.counters["turns"] = static_cast<double>(turns);
 }
 BENCHMARK(BM_FullRecomputeTurns)->Unit(benchmark::kMillisecond)->Iterations(2);
+
+void BM_MembershipSsmJoin(benchmark::State& state) {
+    const bool cold = state.range(0) != 0;
+    Router r;
+    r.up(4, "eth2", Ipv4Address(198, 19, 14, 1));
+    MembershipChanged join{4, Ipv4Address(232, 1, 1, 1), FilterMode::kInclude, {Ipv4Address(198, 18, 1, 2)}};
+    MembershipChanged leave{4, join.group, FilterMode::kInclude, {}};
+    std::vector<uint8_t> evict(cold ? 64u << 20 : 0);
+    uint8_t sum = 0;
+    for (auto _ : state) {
+        if (cold) {
+            state.PauseTiming();
+            for (size_t i = 0; i < evict.size(); i += 64)
+                sum = static_cast<uint8_t>(sum + ++evict[i]);
+            state.ResumeTiming();
+        }
+        r.core.handle(join);
+        r.core.sparse().flush_mfc(16);
+        r.core.handle(leave);
+        r.core.sparse().flush_mfc(16);
+    }
+    benchmark::DoNotOptimize(sum);
+    state.counters["joins_sent"] = static_cast<double>(r.actions.sent);
+    state.counters["mfc_sets"] = static_cast<double>(r.actions.mfc_sets);
+}
+BENCHMARK(BM_MembershipSsmJoin)->Arg(0)->Arg(1)->ArgName("cold")->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 }  // namespace fanout::pim

@@ -182,10 +182,32 @@ size_t join_prune_encoded_size(const JoinPrune& jp) {
     return n;
 }
 
+namespace {
+
+// The limits split_join_prune works to: the message size raised to the one-source minimum, the per-list cap
+// kept within 1..65535.
+size_t effective_max_bytes(size_t max_message_bytes) {
+    return std::max(max_message_bytes, kJoinPruneMinMessageSize);
+}
+size_t effective_per_list(size_t max_sources_per_list) {
+    return std::clamp<size_t>(max_sources_per_list, 1, kMaxCount16);
+}
+
+// Whether split_join_prune would return jp itself as its one message: it has a group, no more than 255, no
+// list longer than the cap, and fits the size. (The packer then puts every group whole into the first
+// message.)
+bool fits_one_message(const JoinPrune& jp, size_t max_bytes, size_t per_list) {
+    if (jp.groups.empty() || jp.groups.size() > kJoinPruneMaxGroups) return false;
+    for (const auto& g : jp.groups)
+        if (g.joins.size() > per_list || g.prunes.size() > per_list) return false;
+    return join_prune_encoded_size(jp) <= max_bytes;
+}
+
+}  // namespace
+
 std::vector<JoinPrune> split_join_prune(const JoinPrune& jp, size_t max_message_bytes,
                                         size_t max_sources_per_list) {
-    Packer p(jp, std::max(max_message_bytes, kJoinPruneMinMessageSize),
-             std::clamp<size_t>(max_sources_per_list, 1, kMaxCount16));
+    Packer p(jp, effective_max_bytes(max_message_bytes), effective_per_list(max_sources_per_list));
     for (const auto& g : jp.groups)
         p.add(g);
     return p.finish();
@@ -194,6 +216,14 @@ std::vector<JoinPrune> split_join_prune(const JoinPrune& jp, size_t max_message_
 std::vector<std::vector<uint8_t>> encode_join_prune_packed(const JoinPrune& jp, size_t max_message_bytes,
                                                            PimType type, size_t max_sources_per_list) {
     std::vector<std::vector<uint8_t>> out;
+    // The common case, a triggered Join or Prune of a few entries, is encoded as it is: splitting would copy
+    // every group record only to hand back the same message (its allocations were a quarter of the
+    // allocator's work in a last hop's join, tests/bench/pim_core_bench.cpp BM_MembershipSsmJoin).
+    if (fits_one_message(jp, effective_max_bytes(max_message_bytes),
+                         effective_per_list(max_sources_per_list))) {
+        out.push_back(encode_join_prune(jp, type));
+        return out;
+    }
     for (const auto& m : split_join_prune(jp, max_message_bytes, max_sources_per_list))
         out.push_back(encode_join_prune(m, type));
     return out;

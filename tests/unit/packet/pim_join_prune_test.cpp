@@ -286,6 +286,41 @@ TEST(PimJoinPrunePacking, EncodePackedProducesValidMessagesOfTheRequestedType) {
     }
 }
 
+// encode_join_prune_packed encodes an input that fits one message as it is; it must give exactly the bytes of
+// split_join_prune + encode_join_prune, on both sides of every limit.
+TEST(PimJoinPrunePacking, EncodePackedEqualsSplitThenEncodeAroundTheLimits) {
+    const auto reference = [](const JoinPrune& jp, size_t max_bytes, size_t per_list) {
+        std::vector<std::vector<uint8_t>> out;
+        for (const auto& m : split_join_prune(jp, max_bytes, per_list))
+            out.push_back(encode_join_prune(m, PimType::kJoinPrune));
+        return out;
+    };
+    struct Case {
+        JoinPrune jp;
+        size_t max_bytes;
+        size_t per_list;
+    };
+    std::vector<Case> cases;
+    for (size_t sources : {0, 1, 2, 3, 10}) {
+        const JoinPrune one = many_groups(1, sources);
+        const size_t size = join_prune_encoded_size(one);
+        for (size_t max_bytes : {size - 1, size, size + 1, size_t{0}, size_t{1480}})
+            for (size_t per_list : {size_t{1}, size_t{2}, sources, kJoinPruneMaxSourcesPerList, size_t{0}})
+                cases.push_back({one, max_bytes, per_list});
+    }
+    for (size_t groups : {254, 255, 256})
+        cases.push_back({many_groups(groups, 0), 65535, kJoinPruneMaxSourcesPerList});
+    cases.push_back({many_groups(3, 4, true), 1480, kJoinPruneMaxSourcesPerList});
+    cases.push_back({many_groups(3, 4, true), 60, kJoinPruneMaxSourcesPerList});
+    cases.push_back({JoinPrune{}, 1480, kJoinPruneMaxSourcesPerList});
+    for (const auto& c : cases) {
+        SCOPED_TRACE(testing::Message() << c.jp.groups.size() << " groups, max " << c.max_bytes << " bytes, "
+                                        << c.per_list << " per list");
+        EXPECT_EQ(encode_join_prune_packed(c.jp, c.max_bytes, PimType::kJoinPrune, c.per_list),
+                  reference(c.jp, c.max_bytes, c.per_list));
+    }
+}
+
 TEST(PimJoinPrunePacking, EmptyGroupRecordKept) {
     JoinPrune jp;
     jp.groups.push_back(JoinPruneGroup{EncodedGroup{Ipv4Address(239, 1, 1, 1)}, {}, {}});

@@ -50,16 +50,14 @@ def real_scenarios():
 def yaml_reader():
     files = sorted(CLAB.glob("*/*.clab.yml")) + sorted(CLAB.glob("*/*/*.yaml")) + [REPO / "etc" / "pimd.yaml"]
     try:
-        import yaml  # noqa: F401
-        have_pyyaml = True
+        import yaml
     except ImportError:
-        have_pyyaml = False
+        yaml = None
         print("# PyYAML not installed: the subset reader is checked on its own")
     for f in files:
         value = mini_yaml.loads(f.read_text(), str(f))
         check(isinstance(value, dict) and value, f"{f.relative_to(REPO)} reads as a mapping")
-        if have_pyyaml:
-            import yaml
+        if yaml is not None:
             check(mini_yaml.normalize_pyyaml(yaml.safe_load(f.read_text())) == value,
                   f"{f.relative_to(REPO)}: the subset reader agrees with PyYAML")
     sample = "a:\n  - name: x\n    v: [1, \"b:c\"]\n  - y\nb: 'q'\nc:\n- 1\n"

@@ -36,6 +36,17 @@ step() { cpu_now; echo; echo "=== $* (at ${SECONDS}s, ${cpu} CPU-s)"; }
 ok() { passed=$((passed + ${2:-1})); echo "--- ok: $1"; }
 bad() { failed=$((failed + ${2:-1})); failures+=("$1"); echo "--- FAILED: $1"; }
 
+# failed_output DIR TEST: the last lines of a failed test's output, from ctest's LastTest.log (each line cut to 300
+# characters), for the closing summary: the check that failed then shows in the tail of the output too.
+details_file=$(mktemp)
+failed_output() {
+  echo "--- $2 (last lines of its output):"
+  awk -v t="$2" '$0 ~ ("^[0-9]+/[0-9]+ Test: " t "( |$)") { on = 1; n = 0; next }
+    on && /^Output:$/ { n = 0; getline; next }
+    on && /^<end of output>$/ { on = 0; for (i = (n > 15 ? n - 15 : 0); i < n; i++) print "    " substr(l[i], 1, 300) }
+    on { l[n++] = $0 }' "$1/Testing/Temporary/LastTest.log"
+}
+
 # ctest_count DIR LABEL_REGEX NAME [EXCLUDE_REGEX]: runs ctest and adds its pass/fail counts.
 ctest_count() {
   local dir=$1 labels=$2 name=$3 exclude=${4:-} log
@@ -58,6 +69,8 @@ ctest_count() {
       paste -sd' ')
     failed=$((failed + nfail))
     failures+=("$name: $nfail ctest failures: $names")
+    local t
+    for t in $names; do failed_output "$dir" "$t" >>"$details_file"; done
   fi
   rm -f "$log"
 }
@@ -190,7 +203,9 @@ echo
 if [ ${#failures[@]} -gt 0 ]; then
   echo "Failures:"
   printf '  %s\n' "${failures[@]}"
+  cat "$details_file"
 fi
+rm -f "$details_file"
 cpu_now
 echo "(whole run: ${SECONDS}s, ${cpu} CPU-s)"
 rm -f "$cpu_file"

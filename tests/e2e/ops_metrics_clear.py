@@ -15,7 +15,6 @@ Needs root: otherwise prints why and exits 77 (ctest SKIP_RETURN_CODE).
 
 import os
 import pty
-import re
 import select
 import signal
 import sys
@@ -33,10 +32,9 @@ if os.geteuid() != 0:
 
 from lab import Lab, check, poll  # noqa: E402
 from pimd_setup import mroute, neighbor_addresses, pimd_yaml  # noqa: E402
+from prometheus_text import metric, parse_prometheus  # noqa: E402
 
 GROUP = "239.9.9.9"
-SAMPLE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$')
-LABEL = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"')
 
 SCRAPE = """
 import sys, urllib.request
@@ -45,54 +43,11 @@ sys.stdout.write(r.headers.get("Content-Type", "") + "\\n" + r.read().decode())
 """
 
 
-def parse_prometheus(text: str) -> dict:
-    """{(name, frozenset(labels)): value}; checks every family has one HELP and one TYPE before its samples, its
-    samples are not split by another family, and no series appears twice (what Prometheus refuses)."""
-    out, typed, helped, current = {}, set(), set(), None
-    for line in text.splitlines():
-        if line.startswith("# HELP "):
-            name = line.split(" ", 3)[2]
-            if name in helped:
-                raise AssertionError(f"HELP of {name} twice")
-            helped.add(name)
-            continue
-        if line.startswith("# TYPE "):
-            _, _, name, kind = line.split(" ", 3)
-            check(kind in ("counter", "gauge"), f"TYPE of {name} is counter or gauge ({kind})")
-            if name in typed:
-                raise AssertionError(f"TYPE of {name} twice")
-            typed.add(name)
-            current = name
-            continue
-        if line.startswith("#"):
-            continue  # a comment (fanout show metrics: a daemon that did not answer)
-        m = SAMPLE.match(line)
-        if not m:
-            raise AssertionError(f"unparseable metrics line: {line!r}")
-        name, labels, value = m.groups()
-        if name not in typed:
-            raise AssertionError(f"sample {name} before its TYPE line")
-        if name != current:
-            raise AssertionError(f"sample {name} inside family {current}")
-        key = (name, frozenset(LABEL.findall(labels or "")))
-        if key in out:
-            raise AssertionError(f"series {name}{{{labels}}} twice")
-        out[key] = float(value)
-    return out
-
-
 def scrape(node, port: int) -> dict:
     r = node.run(sys.executable, "-c", SCRAPE, f"http://127.0.0.1:{port}/metrics")
     ctype, _, body = r.stdout.partition("\n")
     check(ctype.startswith("text/plain; version=0.0.4"), f"Content-Type is the Prometheus text format ({ctype})")
     return parse_prometheus(body)
-
-
-def metric(m: dict, fam: str, **labels) -> float:
-    key = (fam, frozenset(labels.items()))
-    if key not in m:
-        raise AssertionError(f"metric {fam}{labels} missing; have {sorted(k[0] for k in m)[:80]}")
-    return m[key]
 
 
 def bracket(m, fam, before, after, what, **labels):

@@ -42,7 +42,8 @@ if os.geteuid() != 0:
 
 from lab import Lab, poll  # noqa: E402
 from pimd_setup import neighbor_addresses, pimd_yaml  # noqa: E402
-from pimd_sm_common import check, igmpd_yaml, prom_value  # noqa: E402
+from pimd_sm_common import check, igmpd_yaml  # noqa: E402
+from prometheus_text import metric, show_metrics  # noqa: E402
 
 ANYCAST, LO1, LO2 = "198.18.255.1", "198.18.100.1", "198.18.100.2"
 SRC, SRC2, GROUP = "198.18.1.2", "198.18.4.2", "239.1.1.1"
@@ -249,10 +250,10 @@ def check_msdp_clear(rp2, before: dict) -> None:
     it shows 0 establishments), show metrics keeps the running totals."""
     out = rp2.fanout("clear ip msdp statistics")
     shown = rp2.fanout("show ip msdp statistics")
-    total = prom_value(rp2, "fanout_msdp_service_sa_joins_total")
+    total = metric(show_metrics(rp2), "fanout_msdp_service_sa_joins_total", daemon="pimd")
     check(out == {"cleared": "msdp statistics"} and shown["peers"][LO1]["established"] == 0 and
-          before["peers"][LO1]["established"] >= 1 and total and
-          shown["service"]["sa_joins"] <= total[0] - before["service"]["sa_joins"],
+          before["peers"][LO1]["established"] >= 1 and
+          shown["service"]["sa_joins"] <= total - before["service"]["sa_joins"],
           f"clear ip msdp statistics: rp2 shows {shown['peers'][LO1]['established']} establishments and "
           f"{shown['service']['sa_joins']} SA joins since the clear; the metric keeps the total {total} "
           f"({before['service']['sa_joins']} before)")
@@ -264,8 +265,8 @@ def check_anycast_clear(rp1) -> None:
     before = rp1.fanout("show ip pim anycast-rp")["counters"]["from_dr"]
     rp1.fanout("clear ip pim statistics", json_output=False)
     shown = rp1.fanout("show ip pim anycast-rp")["counters"]["from_dr"]
-    total = prom_value(rp1, "fanout_anycast_rp_from_dr_total")
-    check(before >= 1 and total and shown <= total[0] - before,
+    total = metric(show_metrics(rp1), "fanout_anycast_rp_from_dr_total", daemon="pimd")
+    check(before >= 1 and shown <= total - before,
           f"clear ip pim statistics: rp1 shows {shown} Registers from the DR since the clear, the metric keeps the "
           f"total {total} ({before} before the clear)")
 

@@ -36,7 +36,8 @@ if os.geteuid() != 0:
 
 from lab import Lab, poll  # noqa: E402
 from pimd_setup import mroute, neighbor_addresses, pimd_yaml  # noqa: E402
-from pimd_sm_common import check, igmpd_yaml, prom_value  # noqa: E402
+from pimd_sm_common import check, igmpd_yaml  # noqa: E402
+from prometheus_text import metric, show_metrics  # noqa: E402
 
 RP, GROUP, GROUP2 = "198.19.255.2", "239.1.1.1", "239.1.1.2"
 SRC = "198.18.1.2"
@@ -94,8 +95,8 @@ def check_register_clear(r1, sent: int) -> None:
     Register-Stop), while show metrics keeps the running total."""
     r1.fanout("clear ip pim statistics", json_output=False)
     shown = r1.fanout("show ip pim register")["counters"]["dr"]["registers_sent"]
-    total = prom_value(r1, "fanout_pim_register_dr_registers_sent_total")
-    check(shown == 0 and total and total[0] >= sent >= 1,
+    total = metric(show_metrics(r1), "fanout_pim_register_dr_registers_sent_total", daemon="pimd")
+    check(shown == 0 and total >= sent >= 1,
           f"clear ip pim statistics: r1 shows 0 data Registers sent (shows {shown}), the metric keeps the total "
           f"{total} (>= {sent} before the clear)")
 

@@ -22,9 +22,3 @@ def show(node, command: str) -> list[dict]:
 def mroute_oifs(row) -> list[str]:
     """Sorted oif names of a `show ip mroute` row (None -> [])."""
     return sorted(o["interface"] for o in (row or {}).get("oifs", []))
-
-
-def prom_value(node, family: str) -> list[float]:
-    """The samples of a metric family in `fanout show metrics` (Prometheus text; one per daemon exporting it)."""
-    return [float(line.split()[-1]) for line in node.fanout("show metrics", json_output=False).splitlines()
-            if line.startswith(family + "{") or line.startswith(family + " ")]

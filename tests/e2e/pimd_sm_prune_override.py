@@ -6,9 +6,9 @@ RPF'(S,G)" -> Override Timer -> Join).
                                                       a --- ha (receiver)    b --- hb (receiver)
 
 a and b both join (S,G) = (198.18.1.2, 232.1.1.1) toward u on ulan (SSM, no RP, so no Register is involved). ha
-leaves: a sends Prune(S,G) to u; u goes to PrunePending for J/P_Override_Interval (propagation delay 500 ms +
-override interval 2500 ms, with 2000 ms of propagation delay configured here: 4.5 s); b, still joined, sees the Prune addressed to its RPF'(S,G) and sends a Join before
-the interval ends, so u never removes ulan from its olist. A packet capture on ulan (tcpdump in u, decoded by
+leaves: a sends Prune(S,G) to u; u goes to PrunePending for J/P_Override_Interval (propagation delay, 2 s as
+configured here, + override interval 2.5 s); b, still joined, sees the Prune addressed to its RPF'(S,G) and sends
+a Join before the interval ends, so u never removes ulan from its olist. A packet capture on ulan (tcpdump in u, decoded by
 tshark) shows a's Prune followed by b's Join; hb loses nothing across the prune.
 
 Needs root (otherwise exit 77) and tcpdump + tshark.

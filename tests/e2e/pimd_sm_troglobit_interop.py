@@ -22,8 +22,8 @@ For each flow the receiver joins, the test polls until the tree is there (Fanout
 (*,G) in its dump), prints how long that took, then sends 300 datagrams at 100 pkt/s and counts them, no
 duplicates allowed. A register flow runs a warm-up stream first (below) and may lose only its first datagrams; a
 flow whose first hop needs no Register starts with one probe datagram from the new source, which must arrive,
-and then loses none. troglobit's dump (VIFs with
-neighbors and DR flags, its multicast routing table) is printed for each lab.
+and then loses none. troglobit's dump (VIFs with neighbors and DR flags, its multicast routing table) is printed
+for each lab.
 
 What troglobit does (2.3.2, seen in this lab): its timers tick in 5 s steps and it drops a neighbor whose holdtime
 is shorter than a tick, so Fanout's hello toward it is 10 s; it ignores its static RP for the first ~15 s, so

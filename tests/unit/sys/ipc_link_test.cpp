@@ -197,8 +197,8 @@ TEST_F(IpcLinkTest, SilentPeerIsDeclaredDead) {
 }
 
 TEST_F(IpcLinkTest, FramesKeepThePeerAliveForManyDeadIntervals) {
-    start_server(
-        500ms);  // 10 times the gap between frames: a loaded machine once stalled the 40/200 ms version
+    // The dead interval is 10 times the gap between frames (a loaded machine stalled the 40/200 ms version).
+    start_server(500ms);
     int fd = raw_client({ipc::Hello{1, "slow", 6}, ipc::SnapshotBegin{}, m(2, kG1), ipc::SnapshotEnd{1}});
     ASSERT_TRUE(run_until([&] { return synced(); }));
     std::vector<uint8_t> keepalive;

@@ -80,10 +80,7 @@ class FsmTest : public ::testing::Test {
         hello(3, kDown, 31);
     }
     static PimConfig make_config() {
-        PimConfig c;
-        c.interfaces["eth0"] = {};
-        c.interfaces["eth1"] = {};
-        c.interfaces["eth1"].igmp = true;
+        PimConfig c = testlib::two_port_config();
         c.interfaces["eth1"].dr_priority = 10;  // we are DR on eth1: local receivers count (pim_include)
         StaticRp rp;
         rp.rp = kRp;
@@ -137,12 +134,7 @@ class FsmTest : public ::testing::Test {
         core.handle(RxPim{ifindex, src, addr::kAllPimRouters, packet::encode_assert(a)});
     }
     void members(FilterMode mode, std::vector<Ipv4Address> sources = {}) {
-        MembershipChanged m;
-        m.ifindex = 3;
-        m.group = kG;
-        m.mode = mode;
-        m.sources = std::move(sources);
-        core.handle(m);
+        core.handle(testlib::membership(3, kG, mode, std::move(sources)));
     }
     std::optional<JoinStatus> ds(const std::string& kind, const std::string& ifname = "eth1") const {
         for (auto& j : join_status(core))

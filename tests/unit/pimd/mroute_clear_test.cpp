@@ -37,25 +37,13 @@ class Recorder final : public PimActions {
 
 class MrouteClear : public ::testing::Test {
   protected:
-    MrouteClear() : core(make_config(), timers, rng, actions) {
+    MrouteClear() : core(testlib::two_port_config(), timers, rng, actions) {
         core.sparse().set_rib(&rib);
         up(2, "eth0", Ipv4Address(198, 19, 12, 1));
         up(3, "eth1", Ipv4Address(198, 19, 13, 1));
-        MembershipChanged m;
-        m.ifindex = 3;
-        m.group = kG;
-        m.mode = FilterMode::kInclude;
-        m.sources = {kS};
-        core.handle(m);
+        core.handle(testlib::membership(3, kG, FilterMode::kInclude, {kS}));
         nocache();
         actions.sets.clear();
-    }
-    static PimConfig make_config() {
-        PimConfig c;
-        c.interfaces["eth0"] = {};
-        c.interfaces["eth1"] = {};
-        c.interfaces["eth1"].igmp = true;
-        return c;
     }
     void up(int ifindex, const char* name, Ipv4Address a) {
         core.handle(testlib::interface_up(ifindex, name, a));

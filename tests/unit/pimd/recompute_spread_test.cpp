@@ -39,10 +39,7 @@ class NullActions final : public PimActions {
 class RecomputeSpreadTest : public ::testing::Test {
   protected:
     void SetUp() override {
-        PimConfig c;
-        c.interfaces["eth0"] = {};
-        c.interfaces["eth1"] = {};
-        c.interfaces["eth1"].igmp = true;
+        PimConfig c = testlib::two_port_config();
         c.interfaces["eth1"].dr_priority = 10;
         StaticRp s;
         s.rp = kRp;
@@ -53,11 +50,8 @@ class RecomputeSpreadTest : public ::testing::Test {
         up(3, "eth1", Ipv4Address(198, 19, 13, 1));
         hello(2, kNbr, 1);
         for (uint32_t i = 0; i < kGroups; ++i) {
-            MembershipChanged m;
-            m.ifindex = 3;
-            m.group = Ipv4Address(0xef030000u + i);  // 239.3.0.0 upward
-            m.mode = FilterMode::kExclude;
-            core->handle(m);
+            core->handle(testlib::membership(3, Ipv4Address(0xef030000u + i),
+                                             FilterMode::kExclude));  // 239.3.0.0 upward
         }
     }
     void up(int ifindex, const char* name, Ipv4Address a) {

@@ -53,10 +53,7 @@ class Recorder final : public PimActions {
 class RpfNeighborTest : public ::testing::Test {
   protected:
     void start(Ipv4Address rp) {
-        PimConfig c;
-        c.interfaces["eth0"] = {};
-        c.interfaces["eth1"] = {};
-        c.interfaces["eth1"].igmp = true;
+        PimConfig c = testlib::two_port_config();
         c.interfaces["eth1"].dr_priority = 10;  // DR on eth1: the local receiver counts
         StaticRp s;
         s.rp = rp;
@@ -82,12 +79,7 @@ class RpfNeighborTest : public ::testing::Test {
         core->handle(RxPim{2, kNbr, addr::kAllPimRouters, packet::encode_hello(h)});
     }
     void member(FilterMode mode, std::vector<Ipv4Address> sources = {}, Ipv4Address group = kG) {
-        MembershipChanged m;
-        m.ifindex = 3;
-        m.group = group;
-        m.mode = mode;
-        m.sources = std::move(sources);
-        core->handle(m);
+        core->handle(testlib::membership(3, group, mode, std::move(sources)));
     }
     std::optional<UpstreamStatus> upstream(const char* kind) const {
         for (auto& u : upstream_status(*core))

@@ -53,7 +53,7 @@ class Counters final : public CounterSource {
 
 class SparseTrafficTest : public ::testing::Test {
   protected:
-    SparseTrafficTest() : core(make_config(), timers, rng, actions) {
+    SparseTrafficTest() : core(testlib::two_port_config(), timers, rng, actions) {
         core.sparse().set_rib(&rib);
         up(2, "eth0", kMe0);
         up(3, "eth1", kMe1);
@@ -62,13 +62,6 @@ class SparseTrafficTest : public ::testing::Test {
         h.generation_id = 7;
         h.dr_priority = 1;
         core.handle(RxPim{2, kUp, addr::kAllPimRouters, packet::encode_hello(h)});
-    }
-    static PimConfig make_config() {
-        PimConfig c;
-        c.interfaces["eth0"] = {};
-        c.interfaces["eth1"] = {};
-        c.interfaces["eth1"].igmp = true;
-        return c;
     }
     void up(int ifindex, const char* name, Ipv4Address a) {
         core.handle(testlib::interface_up(ifindex, name, a));
@@ -88,12 +81,7 @@ class SparseTrafficTest : public ::testing::Test {
 };
 
 TEST_F(SparseTrafficTest, CountersOfAnEntryInstalledBeforeItsFirstPacketSetTheSptBit) {
-    MembershipChanged m;
-    m.ifindex = 3;
-    m.group = kG;
-    m.mode = FilterMode::kInclude;
-    m.sources = {kS};
-    core.handle(m);
+    core.handle(testlib::membership(3, kG, FilterMode::kInclude, {kS}));
     core.sparse().flush_mfc(100);
     auto u = upstream();
     ASSERT_TRUE(u);
@@ -112,12 +100,7 @@ TEST_F(SparseTrafficTest, CountersOfAnEntryInstalledBeforeItsFirstPacketSetTheSp
 }
 
 TEST_F(SparseTrafficTest, NoCountersNoSptBit) {
-    MembershipChanged m;
-    m.ifindex = 3;
-    m.group = kG;
-    m.mode = FilterMode::kInclude;
-    m.sources = {kS};
-    core.handle(m);
+    core.handle(testlib::membership(3, kG, FilterMode::kInclude, {kS}));
     core.sparse().flush_mfc(100);
     core.sparse().set_counter_source(&counters);
     core.sparse().sample_traffic();
@@ -135,7 +118,7 @@ namespace {
 // Every long-lived table has a bound: kernel flows and (S,G) entries stop at PimConfig::max_sg_entries; a new
 // source beyond it is refused and counted (sg_limit_drops), an existing one is never refused.
 TEST_F(SparseTrafficTest, NewStateBeyondMaxSgEntriesIsRefusedAndCounted) {
-    PimConfig c = make_config();
+    PimConfig c = testlib::two_port_config();
     c.max_sg_entries = 3;
     core.handle(ConfigChanged{c});
     const int vif = core.vifs().vif_of(2).value();
@@ -157,7 +140,7 @@ TEST_F(SparseTrafficTest, NewStateBeyondMaxSgEntriesIsRefusedAndCounted) {
 // SPTbit is set at once and the (S,G) entry keeps RPF_interface(S) as its iif. It must never move to the
 // register VIF: the kernel would drop the native packets until a WRONGVIF upcall set the SPTbit.
 TEST_F(SparseTrafficTest, RpThatIsTheFirstHopKeepsTheSourceInterfaceWhenTheFirstReceiverJoins) {
-    PimConfig c = make_config();
+    PimConfig c = testlib::two_port_config();
     StaticRp rp;
     rp.rp = kMe0;  // this router
     c.rp_set.static_rps.push_back(rp);
@@ -171,11 +154,7 @@ TEST_F(SparseTrafficTest, RpThatIsTheFirstHopKeepsTheSourceInterfaceWhenTheFirst
     EXPECT_FALSE(core.sparse().tib().find(sg)->spt_bit) << "no receiver yet: JoinDesired(S,G) is FALSE";
 
     actions.mfc_sets.clear();
-    MembershipChanged m;
-    m.ifindex = 3;
-    m.group = sg.group;
-    m.mode = FilterMode::kExclude;
-    core.handle(m);
+    core.handle(testlib::membership(3, sg.group, FilterMode::kExclude));
     core.sparse().flush_mfc(100);
     EXPECT_TRUE(core.sparse().tib().find(sg)->spt_bit);
     bool installed = false;

@@ -345,13 +345,17 @@ void SparseMode::recompute_group_once(Ipv4Address group, JoinsFirst joins_first)
         update_upstream_sg(SGKey{s, group});
         update_upstream_sg_rpt(SGKey{s, group});
     }
+    // The upstream machines have queued every Join/Prune this input asks for; nothing below queues one
+    // (collection, the register machines and the kernel diff read the upstream state, they do not change it).
+    // So the Join/Prune leaves now, ahead of the group's kernel diff, and the kernel entries follow in
+    // finish() ahead of the tracking and assert work further below. That work cannot change what was decided
+    // for this input, only add to it (which the caller's finish() sends): RPF' moves only with an assert
+    // winner, and a membership change never makes this router an assert loser on its RPF interface (4.6.1:
+    // AssertTrackingDesired changing only ends loser state).
+    if (joins_first == JoinsFirst::kYes) tx_.flush();
     tib_.collect_group(group);
     register_dr_.group_changed(group);  // CouldRegister / RP(G) after KAT, RP, DR, RPF changes (4.4.1)
     update_forwarding(group);
-    // The Join/Prune and the kernel entries go out now, in finish()'s order, ahead of the tracking and assert
-    // work below. That work cannot change what was decided for this input, only add to it (which the caller's
-    // finish() sends): RPF' moves only with an assert winner, and a membership change never makes this router
-    // an assert loser on its RPF interface (4.6.1: AssertTrackingDesired changing only ends loser state).
     if (joins_first == JoinsFirst::kYes) finish();
     sync_tracking(group);
     for (auto s : tib_.sources_of(group))

@@ -19,6 +19,11 @@ that read the report with recvmsg) and split into steps:
   Join sendmsg   the Join's system call alone (it may return after r1 has read the Join)
   faults         user page faults of the three daemons within the episode
 
+and each of the three wake-ups (igmpd, r2, r1) is split further: "sched" from the daemon's sched_waking until it
+is switched in (the scheduler, and the other vCPU's exit from idle when the wake-up crosses CPUs), "run" from then
+until its read returns (epoll_wait's return, the event loop's dispatch and the read, all run cold), "idle" and
+"cross" the share of samples where the daemon replaced the idle task and where its waker ran on another CPU.
+
 and the medians follow. After each sample the tool waits until r1 has pruned the group, so one sample's leave
 does not fall into the next one's trace. The tracing itself adds a few microseconds per event, so the sum exceeds an untraced
 sample's time; the split is what this is for. --asm takes (*,G) samples instead of IGMPv3 (S,G) ones.
@@ -45,7 +50,9 @@ from lab import Lab  # noqa: E402
 
 TRACEFS = Path("/sys/kernel/tracing")
 NR = {44: "sendto", 45: "recvfrom", 46: "sendmsg", 47: "recvmsg", 54: "setsockopt"}
-EVENT = re.compile(r"^\s*(?P<task>.+?)-(?P<pid>\d+)\s+\[\d+\]\s+\S+\s+(?P<ts>\d+\.\d+): (?P<name>\w+): (?P<body>.*)$")
+EVENT = re.compile(r"^\s*(?P<task>.+?)-(?P<pid>\d+)\s+\[(?P<cpu>\d+)\]\s+\S+\s+(?P<ts>\d+\.\d+): "
+                   r"(?P<name>\w+): (?P<body>.*)$")
+DETAIL = tuple(f"{d} {k}" for d in ("igmpd", "r2", "r1") for k in ("sched", "run", "idle", "cross"))
 STEPS = ("igmpd wake", "igmpd work", "r2 wake", "r2 work", "Join to r1", "r1 work")
 
 
@@ -70,7 +77,8 @@ def parse(text: str) -> list[dict]:
     for line in text.splitlines():
         m = EVENT.match(line)
         if m:
-            out.append({"pid": int(m["pid"]), "t": float(m["ts"]), "name": m["name"], "body": m["body"]})
+            out.append({"pid": int(m["pid"]), "cpu": int(m["cpu"]), "t": float(m["ts"]), "name": m["name"],
+                        "body": m["body"]})
     return out
 
 
@@ -80,6 +88,25 @@ def syscall(e: dict) -> tuple[str, int | None] | None:
     if not m or int(m[1]) not in NR:
         return None
     return NR[int(m[1])], int(m[2]) if m[2] is not None else None
+
+
+def wake_split(events: list[dict], pid: int, lo: int, read: int) -> dict:
+    """The last wake-up of pid in events[lo:read] split in two: "sched" from sched_waking until pid is switched
+    in (the scheduler and, when the CPU idled, its exit from idle), "run" from then until the read returned
+    (epoll_wait's return, the loop's dispatch, the read). "idle" is 1 when pid replaced the idle task, "cross" 1
+    when the waker ran on another CPU than the one pid was switched in on."""
+    waking = [j for j in range(lo, read)
+              if events[j]["name"] == "sched_waking" and f"pid={pid} " in events[j]["body"]]
+    if not waking:
+        return {}
+    w = waking[-1]
+    sw = next((j for j in range(w, read) if events[j]["name"] == "sched_switch" and
+               f"next_pid={pid} " in events[j]["body"]), None)
+    if sw is None:
+        return {}
+    us = lambda a, b: round((events[b]["t"] - events[a]["t"]) * 1e6)  # noqa: E731
+    return {"sched": us(w, sw), "run": us(sw, read), "idle": int("prev_pid=0 " in events[sw]["body"]),
+            "cross": int(events[w]["cpu"] != events[sw]["cpu"])}
 
 
 def episode(events: list[dict], pids: dict[str, int]) -> dict | None:
@@ -109,10 +136,13 @@ def episode(events: list[dict], pids: dict[str, int]) -> dict | None:
         if not woke or mfc is None:
             continue
         t = [events[j]["t"] for j in (woke[-1], i, ipc, got, join, r1_read, mfc)]
+        wakes = {"igmpd": (ig, 0, i), "r2": (r2, ipc, got), "r1": (r1, join, r1_read)}
         steps = {name: round((b - a) * 1e6) for name, a, b in zip(STEPS, t, t[1:])}
         steps["Join sendmsg"] = round((events[join_done]["t"] - events[join]["t"]) * 1e6)
         steps["faults"] = sum(1 for x in events if x["name"] == "page_fault_user" and t[0] <= x["t"] <= t[-1])
         steps["total"] = round((t[-1] - t[0]) * 1e6)
+        for name, (pid, lo, read) in wakes.items():
+            steps.update({f"{name} {k}": v for k, v in wake_split(events, pid, lo, read).items()})
         return steps
     return None
 
@@ -157,6 +187,14 @@ def main() -> int:
     print(f"medians over {len(rows)} samples (us): " +
           ", ".join(f"{k} {statistics.median(r[k] for r in rows):g}"
                     for k in (*STEPS, "total", "Join sendmsg", "faults")))
+    # A wake-up is split only when its daemon slept until then (no split when it was running already).
+    split = {k: [r[k] for r in rows if k in r] for k in DETAIL}
+
+    def value(k: str, v: list[int]) -> float:
+        return round(sum(v) / len(v), 2) if k.endswith(("idle", "cross")) else statistics.median(v)
+
+    print("wake-ups split, medians (us; idle and cross: share of samples): " +
+          ", ".join(f"{k} {value(k, v):g} (n={len(v)})" for k, v in split.items() if v))
     return 0
 
 

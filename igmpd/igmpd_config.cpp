@@ -8,6 +8,8 @@
 #include <set>
 #include <sstream>
 
+#include "common/sys/running_config.hpp"
+
 namespace fanout::igmpd {
 
 using namespace std::chrono_literals;
@@ -244,45 +246,29 @@ Result<IgmpdConfig, sys::ConfigError> load_igmpd_config(const std::string& path)
 
 namespace {
 
-std::string dur(Duration d) {
-    return ConfigValue<Duration>::show(d);
-}
-
-template <typename T>
-std::string flow_list(const std::vector<T>& v) {
-    std::string s = "[";
-    for (size_t i = 0; i < v.size(); ++i) {
-        if (i) s += ", ";
-        if constexpr (std::is_same_v<T, std::string>)
-            s += v[i];
-        else
-            s += v[i].to_string();
-    }
-    return s + "]";
-}
-
-const char* yn(bool b) {
-    return b ? "true" : "false";
-}
+using sys::yaml_bool;
+using sys::yaml_duration;
+using sys::yaml_flow_list;
 
 void render_interface(std::ostringstream& os, const std::string& name, const IgmpInterfaceConfig& i) {
     os << "  - name: " << name << "\n"
-       << "    enabled: " << yn(i.enabled) << "\n"
+       << "    enabled: " << yaml_bool(i.enabled) << "\n"
        << "    version: " << int{i.version} << "\n"
        << "    robustness: " << i.robustness << "\n"
-       << "    query-interval: " << dur(i.query_interval) << "\n"
-       << "    query-response-interval: " << dur(i.query_response_interval) << "\n"
-       << "    startup-query-interval: " << dur(i.effective_startup_query_interval()) << "\n"
+       << "    query-interval: " << yaml_duration(i.query_interval) << "\n"
+       << "    query-response-interval: " << yaml_duration(i.query_response_interval) << "\n"
+       << "    startup-query-interval: " << yaml_duration(i.effective_startup_query_interval()) << "\n"
        << "    startup-query-count: " << i.effective_startup_query_count() << "\n"
-       << "    last-member-query-interval: " << dur(i.last_member_query_interval) << "\n"
+       << "    last-member-query-interval: " << yaml_duration(i.last_member_query_interval) << "\n"
        << "    last-member-query-count: " << i.last_member_query_count.value_or(i.robustness) << "\n";
     if (i.other_querier_present_interval)
-        os << "    other-querier-present-interval: " << dur(*i.other_querier_present_interval) << "\n";
-    os << "    immediate-leave: " << yn(i.immediate_leave) << "\n"
+        os << "    other-querier-present-interval: " << yaml_duration(*i.other_querier_present_interval)
+           << "\n";
+    os << "    immediate-leave: " << yaml_bool(i.immediate_leave) << "\n"
        << "    max-groups: " << i.max_groups << "\n"
        << "    max-sources-per-group: " << i.max_sources_per_group << "\n"
-       << "    follow-older-querier: " << yn(i.follow_older_querier) << "\n"
-       << "    static-groups: " << flow_list(i.static_groups) << "\n"
+       << "    follow-older-querier: " << yaml_bool(i.follow_older_querier) << "\n"
+       << "    static-groups: " << yaml_flow_list(i.static_groups) << "\n"
        << "    static-sources:" << (i.static_sources.empty() ? " []" : "") << "\n";
     for (const auto& sg : i.static_sources)
         os << "      - {source: " << sg.source.to_string() << ", group: " << sg.group.to_string() << "}\n";
@@ -295,27 +281,20 @@ std::string render_running_config(const IgmpdConfig& c) {
     std::ostringstream os;
     os << "# igmpd effective configuration (defaults included)";
     if (!c.file.empty()) os << ", read from " << c.file;
-    os << "\ndaemon:\n"
-       << "  status-socket: " << c.daemon.status_socket << "\n"
-       << "  ipc-socket: " << c.daemon.ipc_socket << "\n"
-       << "  pid-file: " << c.daemon.pid_file << "\n"
-       << "  log-level: " << std::string(spdlog::level::to_string_view(c.daemon.log_level).data()) << "\n"
-       << "  debug: [";
-    for (size_t i = 0; i < c.daemon.debug.size(); ++i)
-        os << (i ? ", " : "") << log::category_name(c.daemon.debug[i]);
-    os << "]\n";
+    os << "\n";
+    sys::render_daemon_section(os, c.daemon);
     os << "interfaces:" << (c.igmp.interfaces.empty() ? " []" : "") << "\n";
     for (const auto& [name, i] : c.igmp.interfaces)
         render_interface(os, name, i);
-    os << "ssm-range: " << flow_list(c.igmp.ssm_ranges) << "\n";
+    os << "ssm-range: " << yaml_flow_list(c.igmp.ssm_ranges) << "\n";
     if (c.proxy_enabled()) {
         os << "proxy:\n  upstream: " << c.proxy.upstream << "\n";
         if (!c.proxy.alternate_upstream.empty())
             os << "  alternate-upstream: " << c.proxy.alternate_upstream << "\n";
-        os << "  downstreams: " << flow_list(c.proxy.downstreams) << "\n"
+        os << "  downstreams: " << yaml_flow_list(c.proxy.downstreams) << "\n"
            << "  mroute-table: " << c.proxy.mroute_table << "\n";
     }
-    os << "ipc:\n  enabled: " << yn(c.ipc.enabled) << "\n";
+    os << "ipc:\n  enabled: " << yaml_bool(c.ipc.enabled) << "\n";
     return os.str();
 }
 

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <sstream>
 
+#include "common/sys/running_config.hpp"
 #include "pimd/beacon_config_yaml.hpp"
 #include "pimd/core_adapters.hpp"
 #include "pimd/msdp_config_yaml.hpp"
@@ -231,38 +232,25 @@ Result<PimdConfig, sys::ConfigError> load_pimd_config(const std::string& path) {
 
 namespace {
 
-std::string dur(Duration d) {
-    return ConfigValue<Duration>::show(d);
-}
-
-template <typename T>
-std::string flow_list(const std::vector<T>& v) {
-    std::string s = "[";
-    for (size_t i = 0; i < v.size(); ++i) {
-        if (i) s += ", ";
-        if constexpr (std::is_same_v<T, std::string>)
-            s += v[i];
-        else
-            s += v[i].to_string();
-    }
-    return s + "]";
-}
+using sys::yaml_bool;
+using sys::yaml_duration;
+using sys::yaml_flow_list;
 
 void render_interface(std::ostringstream& os, const std::string& name, const pim::PimInterfaceConfig& i) {
     os << "  - name: " << name << "\n"
-       << "    pim: " << (i.enabled ? "true" : "false") << "\n"
-       << "    igmp: " << (i.igmp ? "true" : "false") << "\n"
-       << "    hello-interval: " << dur(i.hello_interval) << "\n"
+       << "    pim: " << yaml_bool(i.enabled) << "\n"
+       << "    igmp: " << yaml_bool(i.igmp) << "\n"
+       << "    hello-interval: " << yaml_duration(i.hello_interval) << "\n"
        << "    hello-holdtime: " << i.effective_holdtime_s() << "s\n"
-       << "    triggered-hello-delay: " << dur(i.triggered_hello_delay) << "\n"
+       << "    triggered-hello-delay: " << yaml_duration(i.triggered_hello_delay) << "\n"
        << "    dr-priority: " << i.dr_priority << "\n"
-       << "    propagation-delay: " << dur(i.propagation_delay) << "\n"
-       << "    override-interval: " << dur(i.override_interval) << "\n"
-       << "    tracking: " << (i.tracking_support ? "true" : "false") << "\n"
-       << "    lan-prune-delay: " << (i.send_lan_prune_delay ? "true" : "false") << "\n"
-       << "    secondary-addresses: " << (i.announce_secondary_addresses ? "true" : "false") << "\n"
+       << "    propagation-delay: " << yaml_duration(i.propagation_delay) << "\n"
+       << "    override-interval: " << yaml_duration(i.override_interval) << "\n"
+       << "    tracking: " << yaml_bool(i.tracking_support) << "\n"
+       << "    lan-prune-delay: " << yaml_bool(i.send_lan_prune_delay) << "\n"
+       << "    secondary-addresses: " << yaml_bool(i.announce_secondary_addresses) << "\n"
        << "    max-neighbors: " << i.max_neighbors << "\n"
-       << "    neighbor-filter: " << flow_list(i.neighbor_filter) << "\n";
+       << "    neighbor-filter: " << yaml_flow_list(i.neighbor_filter) << "\n";
 }
 
 }  // namespace
@@ -271,31 +259,24 @@ std::string render_running_config(const PimdConfig& c) {
     std::ostringstream os;
     os << "# pimd effective configuration (defaults included)";
     if (!c.file.empty()) os << ", read from " << c.file;
-    os << "\ndaemon:\n"
-       << "  status-socket: " << c.daemon.status_socket << "\n"
-       << "  ipc-socket: " << c.daemon.ipc_socket << "\n"
-       << "  pid-file: " << c.daemon.pid_file << "\n"
-       << "  log-level: " << std::string(spdlog::level::to_string_view(c.daemon.log_level).data()) << "\n"
-       << "  debug: [";
-    for (size_t i = 0; i < c.daemon.debug.size(); ++i)
-        os << (i ? ", " : "") << log::category_name(c.daemon.debug[i]);
-    os << "]\n";
+    os << "\n";
+    sys::render_daemon_section(os, c.daemon);
     os << "interfaces:" << (c.pim.interfaces.empty() ? " []" : "") << "\n";
     for (const auto& [name, i] : c.pim.interfaces)
         render_interface(os, name, i);
     os << "rp:" << (c.rps.empty() ? " []" : "") << "\n";
     for (const auto& rp : c.rps)
         os << "  - address: " << rp.address.to_string() << "\n"
-           << "    groups: " << flow_list(rp.groups) << "\n"
-           << "    override: " << (rp.override_dynamic ? "true" : "false") << "\n";
-    os << "ssm-range: " << flow_list(c.ssm_ranges) << "\n"
+           << "    groups: " << yaml_flow_list(rp.groups) << "\n"
+           << "    override: " << yaml_bool(rp.override_dynamic) << "\n";
+    os << "ssm-range: " << yaml_flow_list(c.ssm_ranges) << "\n"
        << "spt-switchover: " << c.spt.to_string() << "\n"
-       << "join-prune-interval: " << dur(c.pim.join_prune_interval) << "\n"
-       << "assert-time: " << dur(c.pim.assert_time) << "\n"
-       << "assert-override-interval: " << dur(c.pim.assert_override_interval) << "\n"
-       << "keepalive-period: " << dur(c.pim.keepalive_period) << "\n"
-       << "register-suppression-time: " << dur(c.pim.register_suppression_time) << "\n"
-       << "register-probe-time: " << dur(c.pim.register_probe_time) << "\n"
+       << "join-prune-interval: " << yaml_duration(c.pim.join_prune_interval) << "\n"
+       << "assert-time: " << yaml_duration(c.pim.assert_time) << "\n"
+       << "assert-override-interval: " << yaml_duration(c.pim.assert_override_interval) << "\n"
+       << "keepalive-period: " << yaml_duration(c.pim.keepalive_period) << "\n"
+       << "register-suppression-time: " << yaml_duration(c.pim.register_suppression_time) << "\n"
+       << "register-probe-time: " << yaml_duration(c.pim.register_probe_time) << "\n"
        << "mroute-table: " << c.mroute_table << "\n"
        << "max-sg-entries: " << c.pim.max_sg_entries << "\n";
     render_register_section(os, c.pim);
@@ -304,7 +285,7 @@ std::string render_running_config(const PimdConfig& c) {
         os << "  - source: " << m.source.to_string() << "\n"
            << "    group: " << m.group.to_string() << "\n"
            << "    iif: " << m.iif << "\n"
-           << "    oifs: " << flow_list(m.oifs) << "\n";
+           << "    oifs: " << yaml_flow_list(m.oifs) << "\n";
     if (c.msdp)
         os << "# msdp: " << c.msdp->peers.size() << " peers, local " << c.msdp->local_address.to_string()
            << ", originator " << c.msdp->originator_address.to_string() << " (see show ip msdp peer)\n";

@@ -183,9 +183,14 @@ TEST(IgmpdConfig, RunningConfigParsesBackToTheSameConfig) {
     for (const char* f : {"/etc/igmpd.yaml", "/etc/igmpd-proxy.yaml"}) {
         auto r = load_igmpd_config(std::string(FANOUT_SOURCE_DIR) + f);
         ASSERT_TRUE(r.ok()) << r.error().to_string();
-        std::string yaml = render_running_config(r.value());
+        IgmpdConfig c = r.value();
+        c.daemon.metrics_listen = "127.0.0.1:9109";
+        std::string yaml = render_running_config(c);
         auto back = parse_igmpd_config(yaml, "running");
         ASSERT_TRUE(back.ok()) << back.error().to_string() << "\n" << yaml;
+        EXPECT_EQ(back.value().daemon.metrics_listen, c.daemon.metrics_listen) << yaml;
+        EXPECT_EQ(back.value().daemon.status_socket, c.daemon.status_socket);
+        EXPECT_EQ(back.value().daemon.log_level, c.daemon.log_level);
         // Defaults are written out (optional values become explicit), so compare what the core runs with.
         EXPECT_EQ(back.value().proxy, r.value().proxy) << yaml;
         EXPECT_EQ(back.value().ipc, r.value().ipc) << yaml;

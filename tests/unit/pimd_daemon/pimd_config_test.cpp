@@ -260,6 +260,7 @@ TEST(PimdConfig, RunningConfigRoundTrips) {
     ASSERT_TRUE(r.ok());
     PimdConfig c = r.value();
     c.daemon.debug = {LogCategory::kPacket, LogCategory::kKernel};
+    c.daemon.metrics_listen = "127.0.0.1:9108";
     c.spt = {SptSwitchover::Mode::kThreshold, 512};
     c.pim.spt_threshold = to_spt_threshold(c.spt);
     std::string yaml = render_running_config(c);
@@ -280,6 +281,7 @@ TEST(PimdConfig, RunningConfigRoundTrips) {
     EXPECT_EQ(b.daemon.pid_file, c.daemon.pid_file);
     EXPECT_EQ(b.daemon.log_level, c.daemon.log_level);
     EXPECT_EQ(b.daemon.debug, c.daemon.debug);
+    EXPECT_EQ(b.daemon.metrics_listen, c.daemon.metrics_listen) << yaml;
 }
 
 }  // namespace

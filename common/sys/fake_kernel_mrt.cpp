@@ -177,20 +177,7 @@ std::vector<Upcall> FakeKernelMrt::read_upcalls(size_t budget) {
     while (!pending_.empty() && out.size() < budget) {
         Upcall u = std::move(pending_.front());
         pending_.pop_front();
-        switch (u.type) {
-            case UpcallType::kNoCache:
-                ++counters_.nocache;
-                break;
-            case UpcallType::kWrongVif:
-                ++counters_.wrongvif;
-                break;
-            case UpcallType::kWholePacket:
-                ++counters_.wholepkt;
-                break;
-            case UpcallType::kWrongVifWhole:
-                ++counters_.wrvifwhole;
-                break;
-        }
+        counters_.count(u.type);
         out.push_back(std::move(u));
     }
     return out;

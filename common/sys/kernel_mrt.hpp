@@ -102,6 +102,24 @@ struct UpcallCounters {
     uint64_t malformed = 0;  // too short, unknown type, non-zero byte 9
     uint64_t overruns = 0;   // upcalls the kernel dropped because the socket buffer was full (SO_RXQ_OVFL)
     uint64_t receive_errors = 0;  // recvmsg errors other than EAGAIN
+
+    // One upcall of type t read (the kernel's and the fake's readers count alike).
+    void count(UpcallType t) {
+        switch (t) {
+            case UpcallType::kNoCache:
+                ++nocache;
+                return;
+            case UpcallType::kWrongVif:
+                ++wrongvif;
+                return;
+            case UpcallType::kWholePacket:
+                ++wholepkt;
+                return;
+            case UpcallType::kWrongVifWhole:
+                ++wrvifwhole;
+                return;
+        }
+    }
 };
 
 class KernelMrt {

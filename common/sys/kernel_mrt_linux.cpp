@@ -332,23 +332,6 @@ Result<VifCounters, MrtError> LinuxKernelMrt::get_vif_counters(VifIndex index) {
     return VifCounters{req.icount, req.ocount, req.ibytes, req.obytes};
 }
 
-void LinuxKernelMrt::count_upcall(UpcallType t) {
-    switch (t) {
-        case UpcallType::kNoCache:
-            ++counters_.nocache;
-            break;
-        case UpcallType::kWrongVif:
-            ++counters_.wrongvif;
-            break;
-        case UpcallType::kWholePacket:
-            ++counters_.wholepkt;
-            break;
-        case UpcallType::kWrongVifWhole:
-            ++counters_.wrvifwhole;
-            break;
-    }
-}
-
 std::vector<Upcall> LinuxKernelMrt::read_upcalls(size_t budget) {
     std::vector<Upcall> out;
     if (!sock_.valid()) return out;
@@ -382,7 +365,7 @@ std::vector<Upcall> LinuxKernelMrt::read_upcalls(size_t budget) {
             ++counters_.malformed;
             continue;
         }
-        count_upcall(u->type);
+        counters_.count(u->type);
         out.push_back(std::move(*u));
     }
     return out;

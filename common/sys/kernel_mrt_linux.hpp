@@ -67,7 +67,6 @@ class LinuxKernelMrt final : public KernelMrt {
     Result<Unit, MrtError> add_vif_raw(VifIndex index, uint8_t flags, int ifindex, const char* what);
     Result<Unit, MrtError> write_mfc(const MfcEntry& entry);
     Result<Unit, MrtError> setup_receive_path();
-    void count_upcall(UpcallType t);
 
     UniqueFd sock_;
     MrtOptions options_;

@@ -45,7 +45,7 @@ IgmpDaemon::IgmpDaemon(sys::EventLoop& loop, std::shared_ptr<const IgmpdConfig> 
 }
 
 IgmpDaemon::~IgmpDaemon() {
-    igmp_watch_.reset();
+    igmp_watches_.clear();
     upcall_watch_.reset();
 }
 
@@ -65,7 +65,6 @@ Result<std::unique_ptr<IgmpDaemon>, std::string> IgmpDaemon::start(sys::EventLoo
 }
 
 Result<Unit, std::string> IgmpDaemon::open_rest() {
-    igmp_watch_ = loop_.watch_readable(sock_.fd(), [this] { on_readable(); });
     sync_ipc();
     ifsrc_.add_listener([this](const InterfaceChange& c) { on_interface_change(c); });
     auto nl = ifsrc_.start();
@@ -80,7 +79,7 @@ void IgmpDaemon::on_interface_change(const InterfaceChange& c) {
     FANOUT_LOG_DEBUG(LogCategory::kEvents, "netlink: {} ifindex {}", to_string(c.kind), c.ifindex);
     sync_local_addresses();
     if (c.kind == InterfaceChangeKind::kLinkRemoved) {
-        sock_.remove_interface(c.ifindex);
+        close_socket(c.ifindex);
         core_->handle(igmp::InterfaceRemoved{c.ifindex});
         return;
     }
@@ -94,15 +93,26 @@ void IgmpDaemon::sync_socket(const InterfaceInfo& info) {
     const igmp::IgmpInterfaceConfig* ic = config_->igmp.find_interface(info.name);
     const bool want = ic && ic->enabled && info.admin_up && !stopped_;
     if (!want) {
-        sock_.remove_interface(info.ifindex);
+        close_socket(info.ifindex);
         return;
     }
-    if (sock_.has_interface(info.ifindex)) return;
-    auto r = sock_.add_interface(info.ifindex);
-    if (!r)
-        FANOUT_LOG_WARN("igmpd: IGMP socket on {}: {}", info.name, r.error().to_string());
-    else
-        FANOUT_LOG_INFO("igmpd: IGMP socket open on {} (ifindex {})", info.name, info.ifindex);
+    if (!sock_.has_interface(info.ifindex)) open_socket(info.ifindex, info.name);
+}
+
+void IgmpDaemon::open_socket(int ifindex, const std::string& name) {
+    auto r = sock_.add_interface(ifindex);
+    if (!r) {
+        FANOUT_LOG_WARN("igmpd: IGMP socket on {}: {}", name, r.error().to_string());
+        return;
+    }
+    igmp_watches_[ifindex] =
+        loop_.watch_readable(sock_.fd_of(ifindex), [this, ifindex] { on_readable(ifindex); });
+    FANOUT_LOG_INFO("igmpd: IGMP socket open on {} (ifindex {})", name, ifindex);
+}
+
+void IgmpDaemon::close_socket(int ifindex) {
+    igmp_watches_.erase(ifindex);  // before the socket closes: the loop must not watch a closed fd
+    sock_.remove_interface(ifindex);
 }
 
 void IgmpDaemon::sync_local_addresses() {
@@ -120,8 +130,8 @@ std::string IgmpDaemon::ifname_of(int ifindex) const {
 
 // ---- receive -------------------------------------------------------------------------------------------
 
-void IgmpDaemon::on_readable() {
-    for (const sys::RxPacket& p : sock_.receive()) {
+void IgmpDaemon::on_readable(int ifindex) {
+    for (const sys::RxPacket& p : sock_.receive_from(ifindex)) {
         if (stopped_) return;
         auto d = packet::decode_igmp_packet(p.packet);
         if (!d) {
@@ -331,7 +341,7 @@ void IgmpDaemon::stop() {
     if (stopped_) return;
     core_->shutdown();  // withdraws every membership (IPC removes) and proxy MFC/VIF
     stopped_ = true;
-    igmp_watch_.reset();
+    igmp_watches_.clear();
     upcall_watch_.reset();
     idle_timer_.cancel();
     if (mrt_open_) mrt_->done();

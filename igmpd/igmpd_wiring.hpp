@@ -108,7 +108,10 @@ class IgmpDaemon : public igmp::IgmpActions {
     void on_interface_change(const InterfaceChange& c);
     void sync_socket(const InterfaceInfo& info);
     void sync_local_addresses();
-    void on_readable();
+    void on_readable(int ifindex);
+    // The interface's IGMP socket and its watch open, or closed (the watch goes first).
+    void open_socket(int ifindex, const std::string& name);
+    void close_socket(int ifindex);
     void on_upcalls();
     void check_idle();
     void sync_ipc();
@@ -136,7 +139,7 @@ class IgmpDaemon : public igmp::IgmpActions {
     std::string ipc_path_;
     std::map<std::pair<int, Ipv4Address>, sys::ipc::Membership> exported_;
     std::map<SGKey, uint64_t> idle_packets_;
-    sys::Watch igmp_watch_;
+    std::map<int, sys::Watch> igmp_watches_;  // ifindex -> the watch of its IGMP socket
     sys::Watch upcall_watch_;
     TimerHandle idle_timer_;
     RxCounters rx_;

@@ -3,7 +3,6 @@
 
 #include <netinet/in.h>
 #include <netinet/ip.h>
-#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -153,10 +152,7 @@ Result<IgmpSocket, SocketError> IgmpSocket::open() {
 }
 
 Result<IgmpSocket, SocketError> IgmpSocket::open(Options options) {
-    int ep = ::epoll_create1(EPOLL_CLOEXEC);
-    if (ep < 0) return make_err(sys_error("epoll_create1"));
     IgmpSocket s;
-    s.epoll_ = UniqueFd(ep);
     s.options_ = options;
     s.reader_ = std::make_unique<PacketReader>(options.buffer_bytes);
     return s;
@@ -197,10 +193,6 @@ Result<Unit, SocketError> IgmpSocket::add_interface(int ifindex) {
     for (Ipv4Address g : groups) {
         if (auto r = join_group(fd, g, ifindex); !r) return r;
     }
-    epoll_event ev{};
-    ev.events = EPOLLIN;
-    ev.data.fd = fd;
-    if (::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, fd, &ev) != 0) return make_err(sys_error("epoll_ctl ADD"));
     per_if_.emplace(ifindex, std::move(sock.value()));
     return Unit{};
 }
@@ -208,38 +200,53 @@ Result<Unit, SocketError> IgmpSocket::add_interface(int ifindex) {
 void IgmpSocket::remove_interface(int ifindex) {
     auto it = per_if_.find(ifindex);
     if (it == per_if_.end()) return;
-    ::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, it->second.get(), nullptr);
     reader_->forget(it->second.get());
     per_if_.erase(it);
 }
 
+int IgmpSocket::fd_of(int ifindex) const {
+    auto it = per_if_.find(ifindex);
+    return it == per_if_.end() ? -1 : it->second.get();
+}
+
+bool IgmpSocket::read_into(int fd, std::vector<RxPacket>& out) {
+    RxPacket p;
+    auto st = reader_->read_one(fd, p, counters_);
+    if (st == PacketReader::Status::kEmpty || st == PacketReader::Status::kError) return false;
+    if (st != PacketReader::Status::kPacket) return true;  // dropped and counted by the reader
+    if (local_.count(p.src) != 0) {
+        ++counters_.filtered;
+        return true;
+    }
+    ++counters_.received;
+    out.push_back(std::move(p));
+    return true;
+}
+
+std::vector<RxPacket> IgmpSocket::receive_from(int ifindex, size_t budget) {
+    std::vector<RxPacket> out;
+    const int fd = fd_of(ifindex);
+    if (fd < 0) return out;
+    for (size_t used = 0; used < budget && read_into(fd, out); ++used) {
+    }
+    return out;
+}
+
 std::vector<RxPacket> IgmpSocket::receive(size_t budget) {
     std::vector<RxPacket> out;
-    std::array<epoll_event, 64> evs{};
-    int n = ::epoll_wait(epoll_.get(), evs.data(), static_cast<int>(evs.size()), 0);
-    if (n <= 0) return out;
     std::vector<int> active;
-    for (int i = 0; i < n; ++i)
-        active.push_back(evs[static_cast<size_t>(i)].data.fd);
+    for (const auto& [ifindex, fd] : per_if_)
+        active.push_back(fd.get());
     size_t used = 0;
-    // One datagram per ready socket per round, so a flooded interface cannot starve the others.
+    // One datagram per socket per round, so a flooded interface cannot starve the others.
     while (used < budget && !active.empty()) {
         for (size_t i = 0; i < active.size() && used < budget;) {
-            RxPacket p;
-            auto st = reader_->read_one(active[i], p, counters_);
-            if (st == PacketReader::Status::kEmpty || st == PacketReader::Status::kError) {
+            if (!read_into(active[i], out)) {
                 active.erase(active.begin() + static_cast<std::ptrdiff_t>(i));
                 continue;
             }
             ++used;
             ++i;
-            if (st != PacketReader::Status::kPacket) continue;
-            if (local_.count(p.src) != 0) {
-                ++counters_.filtered;
-                continue;
-            }
-            ++counters_.received;
-            out.push_back(std::move(p));
         }
     }
     return out;

@@ -14,12 +14,11 @@
 //   of 224.0.0.13 on the interface; unicast (Register, Register-Stop) arrives without joins.
 // - One socket holds at most net.ipv4.igmp_max_memberships (20) group joins.
 //
-// How the 20-joins limit is handled (both designs keep one fd for the event loop and need no sysctl change):
+// How the 20-joins limit is handled (neither design needs a sysctl change):
 // - IgmpSocket: one raw socket per interface, bound with SO_BINDTOIFINDEX, IP_MULTICAST_ALL=0, with its own
-// three
-//   joins (224.0.0.1, .2, .22), so any number of interfaces works. The per-interface sockets sit behind one
-//   epoll fd (fd()) and receive() reads them round-robin. Binding also keeps reports from non-IGMP interfaces
-//   out.
+//   three joins (224.0.0.1, .2, .22), so any number of interfaces works. The event loop watches each socket
+//   (fd_of) and reads the readable one (receive_from): a report costs one readiness wait and one read (no
+//   second epoll in front of the sockets). Binding also keeps reports from non-IGMP interfaces out.
 // - PimSocket: one unbound raw socket does all sending and receiving (so unicast Registers arrive once). The
 //   224.0.0.13 membership of each interface is held by a small UDP socket that never receives anything (it is
 //   never bound to a port). The raw socket keeps IP_MULTICAST_ALL=1 so it sees those joined groups, and
@@ -99,7 +98,8 @@ class PacketReader {
     std::unordered_map<int, uint32_t> ovfl_last_;  // per fd: the last cumulative SO_RXQ_OVFL value
 };
 
-// Per-interface raw IGMP sockets behind one epoll fd.
+// Per-interface raw IGMP sockets. The event loop watches each one (fd_of) and reads it with receive_from, so
+// a report reaches igmpd with one readiness wait and one read; receive() reads them all in turn.
 class IgmpSocket {
   public:
     struct Options {
@@ -124,9 +124,13 @@ class IgmpSocket {
     // Packets whose source is one of these (the router's own addresses) are dropped and counted as filtered.
     void set_local_addresses(std::unordered_set<Ipv4Address> addrs) { local_ = std::move(addrs); }
 
-    // Readable when any interface socket has data: give this to EventLoop::watch_readable.
-    int fd() const { return epoll_.get(); }
-    // Up to budget packets, taken round-robin across ready interfaces; empty when nothing is pending.
+    // The interface's socket (-1 without one): give it to EventLoop::watch_readable, and call receive_from
+    // when it is readable. Remove the watch before remove_interface closes the socket.
+    int fd_of(int ifindex) const;
+    // Up to budget packets from that interface's socket; empty when nothing is pending (or no such socket).
+    std::vector<RxPacket> receive_from(int ifindex, size_t budget = kDefaultReceiveBudget);
+    // Up to budget packets, one per interface socket in turn until each is empty; empty when nothing is
+    // pending.
     std::vector<RxPacket> receive(size_t budget = kDefaultReceiveBudget);
 
     // Sends one IGMP message (checksum already computed by the encoder) out of ifindex to dst: a query to
@@ -138,7 +142,9 @@ class IgmpSocket {
 
   private:
     IgmpSocket() = default;
-    UniqueFd epoll_;
+    // Reads one datagram from fd into out unless it comes from a local address; false once fd has nothing
+    // more.
+    bool read_into(int fd, std::vector<RxPacket>& out);
     Options options_;
     std::map<int, UniqueFd> per_if_;  // ifindex -> socket
     std::unordered_set<Ipv4Address> local_;

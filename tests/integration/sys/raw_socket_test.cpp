@@ -315,9 +315,8 @@ TEST_F(RawLab, PimUnicastSourceAddressCanBeChosen) {
     EXPECT_EQ(got[0].src, src);
 }
 
-// The per-interface sockets sit behind an epoll fd: the event loop must see it readable when a packet
-// arrives.
-TEST_F(RawLab, IgmpSocketFdWakesTheEventLoop) {
+// The event loop watches the interface's own socket (fd_of) and reads it with receive_from.
+TEST_F(RawLab, IgmpInterfaceSocketWakesTheEventLoop) {
     auto router = IgmpSocket::open();
     ASSERT_TRUE(router.ok());
     ASSERT_TRUE(router->add_interface(r0_).ok());
@@ -326,8 +325,10 @@ TEST_F(RawLab, IgmpSocketFdWakesTheEventLoop) {
     ASSERT_TRUE(host_->inside([&] { return host->add_interface(h0_); }).ok());
     EventLoop loop;
     std::vector<RxPacket> got;
-    Watch w = loop.watch_readable(router->fd(), [&] {
-        for (auto& p : router->receive())
+    EXPECT_EQ(router->fd_of(r0_ + 1000), -1) << "no socket, no fd";
+    EXPECT_TRUE(router->receive_from(r0_ + 1000).empty());
+    Watch w = loop.watch_readable(router->fd_of(r0_), [&] {
+        for (auto& p : router->receive_from(r0_))
             got.push_back(std::move(p));
         if (!got.empty()) loop.stop();
     });

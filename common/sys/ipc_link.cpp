@@ -40,7 +40,8 @@ IpcConnection::IpcConnection(EventLoop& loop, UniqueFd fd, Options options, IpcL
       options_(options),
       counters_(counters),
       on_message_(std::move(on_message)),
-      on_closed_(std::move(on_closed)) {
+      on_closed_(std::move(on_closed)),
+      rx_(std::make_unique_for_overwrite<uint8_t[]>(kReadChunk)) {
     rd_ = loop_.watch_readable(fd_.get(), [this] { on_readable(); });
     keepalive_timer_ = TimerHandle(loop_, options_.keepalive, [this] { send_keepalive(); });
     last_frame_ = loop_.now();
@@ -116,8 +117,7 @@ void IpcConnection::on_writable() {
 
 void IpcConnection::on_readable() {
     if (closed_) return;
-    uint8_t buf[65536];
-    ssize_t n = ::recv(fd_.get(), buf, sizeof(buf), 0);
+    ssize_t n = ::recv(fd_.get(), rx_.get(), kReadChunk, 0);
     if (n < 0) {
         if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK) return;
         close(std::string("read failed: ") + std::strerror(errno));
@@ -127,11 +127,16 @@ void IpcConnection::on_readable() {
         close("closed by peer");
         return;
     }
-    in_.insert(in_.end(), buf, buf + n);
+    // Usually no partial frame waits, and the frames are decoded where the read put them.
+    std::span<const uint8_t> data(rx_.get(), static_cast<size_t>(n));
+    if (!in_.empty()) {
+        in_.insert(in_.end(), data.begin(), data.end());
+        data = in_;
+    }
     size_t off = 0;
     while (!closed_) {
         size_t used = 0;
-        auto r = ipc::decode_frame(std::span<const uint8_t>(in_).subspan(off), used);
+        auto r = ipc::decode_frame(data.subspan(off), used);
         if (!r.ok()) {
             ++counters_.decode_errors;
             close("bad frame: " + std::string(packet::to_string(r.error().kind)) + " (" +
@@ -148,7 +153,11 @@ void IpcConnection::on_readable() {
         }
         on_message_(std::move(*r.value()));
     }
-    if (!closed_) in_.erase(in_.begin(), in_.begin() + static_cast<ptrdiff_t>(off));
+    if (closed_) return;
+    if (in_.empty())
+        in_.assign(data.begin() + static_cast<ptrdiff_t>(off), data.end());
+    else
+        in_.erase(in_.begin(), in_.begin() + static_cast<ptrdiff_t>(off));
 }
 
 void IpcConnection::close(const std::string& reason) {

@@ -77,7 +77,12 @@ class IpcConnection {
     IpcLinkCounters& counters_;
     MessageFn on_message_;
     ClosedFn on_closed_;
-    std::vector<uint8_t> in_;
+    // One read's bytes, on the heap rather than in a 64 KB stack frame below which every frame's handling
+    // would run (a membership change runs the whole PIM recompute). Frames are decoded where the read put
+    // them unless the start of one waits in in_.
+    static constexpr size_t kReadChunk = 65536;
+    std::unique_ptr<uint8_t[]> rx_;
+    std::vector<uint8_t> in_;  // the start of a frame that a read ended inside of
     std::vector<uint8_t> out_;
     size_t out_off_ = 0;
     bool closed_ = false;

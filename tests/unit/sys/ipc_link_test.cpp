@@ -3,8 +3,10 @@
 #include "tests/testlib/temp_dir.hpp"
 
 #include <gtest/gtest.h>
+
 #include <sys/socket.h>
 #include <unistd.h>
+#include <algorithm>
 
 namespace fanout::sys {
 namespace {
@@ -233,6 +235,32 @@ TEST_F(IpcLinkTest, UnknownTypesSkippedBadFramesAndMissingHelloDisconnect) {
     EXPECT_FALSE(server_->peer_connected());
     for (int fd : {a, b, c})
         ::close(fd);
+}
+
+// A stream socket may hand over any part of a frame: frames cut anywhere, a read ending inside one and the
+// next read finishing it (and carrying the start of the next), all arrive whole and in order.
+TEST_F(IpcLinkTest, FramesSplitAcrossReadsArriveWhole) {
+    start_server();
+    std::vector<uint8_t> bytes;
+    for (const auto& x : std::vector<ipc::Message>{ipc::Hello{1, "x", 1}, ipc::SnapshotBegin{}, m(2, kG1),
+                                                   ipc::SnapshotEnd{1}, m(3, kG2), m(4, kG3)})
+        ipc::encode_into(x, bytes);
+    int fd = connect_unix(path_, false).value().release();
+    // Pieces of 1, 2, 3, ... bytes, each read by the server before the next is sent.
+    size_t sent = 0;
+    for (size_t piece = 1; sent < bytes.size(); ++piece) {
+        const size_t n = std::min(piece, bytes.size() - sent);
+        ASSERT_EQ(::send(fd, bytes.data() + sent, n, MSG_NOSIGNAL), static_cast<ssize_t>(n));
+        sent += n;
+        spin(2ms);
+    }
+    ASSERT_TRUE(run_until([&] { return table_->size() == 3; }));
+    EXPECT_NE(table_->find(2, kG1), nullptr);
+    EXPECT_NE(table_->find(3, kG2), nullptr);
+    EXPECT_NE(table_->find(4, kG3), nullptr);
+    EXPECT_EQ(server_->counters().decode_errors, 0u);
+    EXPECT_TRUE(server_->peer_connected());
+    ::close(fd);
 }
 
 TEST_F(IpcLinkTest, ClientDisconnectsAServerThatNeverReads) {

@@ -232,26 +232,6 @@ std::vector<RxPacket> IgmpSocket::receive_from(int ifindex, size_t budget) {
     return out;
 }
 
-std::vector<RxPacket> IgmpSocket::receive(size_t budget) {
-    std::vector<RxPacket> out;
-    std::vector<int> active;
-    for (const auto& [ifindex, fd] : per_if_)
-        active.push_back(fd.get());
-    size_t used = 0;
-    // One datagram per socket per round, so a flooded interface cannot starve the others.
-    while (used < budget && !active.empty()) {
-        for (size_t i = 0; i < active.size() && used < budget;) {
-            if (!read_into(active[i], out)) {
-                active.erase(active.begin() + static_cast<std::ptrdiff_t>(i));
-                continue;
-            }
-            ++used;
-            ++i;
-        }
-    }
-    return out;
-}
-
 Result<Unit, SocketError> IgmpSocket::send(int ifindex, Ipv4Address dst, std::span<const uint8_t> igmp) {
     auto it = per_if_.find(ifindex);
     if (it == per_if_.end()) {

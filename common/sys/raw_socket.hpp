@@ -71,8 +71,8 @@ struct RawSocketCounters {
     uint64_t send_errors = 0;
 };
 
-constexpr size_t kDefaultReceiveBudget =
-    256;  // packets per receive() call, so one socket cannot starve others
+// Packets per read call (PimSocket::receive, IgmpSocket::receive_from), so one socket cannot starve others.
+constexpr size_t kDefaultReceiveBudget = 256;
 constexpr size_t kDefaultReceiveBufferBytes = 65536;  // any IPv4 packet fits
 // Kernel socket receive buffer for control-plane sockets: absorbs report floods and bursts of
 // J/P while the loop is busy (the default ~208 KB holds only a few hundred small packets).
@@ -99,7 +99,8 @@ class PacketReader {
 };
 
 // Per-interface raw IGMP sockets. The event loop watches each one (fd_of) and reads it with receive_from, so
-// a report reaches igmpd with one readiness wait and one read; receive() reads them all in turn.
+// a report reaches igmpd with one readiness wait and one read. The loop calls every readable socket's
+// callback each turn and each reads at most a budget, so a flooded interface cannot starve the others.
 class IgmpSocket {
   public:
     struct Options {
@@ -129,9 +130,6 @@ class IgmpSocket {
     int fd_of(int ifindex) const;
     // Up to budget packets from that interface's socket; empty when nothing is pending (or no such socket).
     std::vector<RxPacket> receive_from(int ifindex, size_t budget = kDefaultReceiveBudget);
-    // Up to budget packets, one per interface socket in turn until each is empty; empty when nothing is
-    // pending.
-    std::vector<RxPacket> receive(size_t budget = kDefaultReceiveBudget);
 
     // Sends one IGMP message (checksum already computed by the encoder) out of ifindex to dst: a query to
     // 224.0.0.1 or a group, a report to a group, 224.0.0.22 or a unicast address (proxy upstream). The kernel

@@ -246,28 +246,26 @@ Result<IgmpdConfig, sys::ConfigError> load_igmpd_config(const std::string& path)
 
 namespace {
 
-using sys::yaml_bool;
-using sys::yaml_duration;
 using sys::yaml_flow_list;
+using sys::yaml_value;
 
 void render_interface(std::ostringstream& os, const std::string& name, const IgmpInterfaceConfig& i) {
     os << "  - name: " << name << "\n"
-       << "    enabled: " << yaml_bool(i.enabled) << "\n"
+       << "    enabled: " << yaml_value(i.enabled) << "\n"
        << "    version: " << int{i.version} << "\n"
        << "    robustness: " << i.robustness << "\n"
-       << "    query-interval: " << yaml_duration(i.query_interval) << "\n"
-       << "    query-response-interval: " << yaml_duration(i.query_response_interval) << "\n"
-       << "    startup-query-interval: " << yaml_duration(i.effective_startup_query_interval()) << "\n"
+       << "    query-interval: " << yaml_value(i.query_interval) << "\n"
+       << "    query-response-interval: " << yaml_value(i.query_response_interval) << "\n"
+       << "    startup-query-interval: " << yaml_value(i.effective_startup_query_interval()) << "\n"
        << "    startup-query-count: " << i.effective_startup_query_count() << "\n"
-       << "    last-member-query-interval: " << yaml_duration(i.last_member_query_interval) << "\n"
+       << "    last-member-query-interval: " << yaml_value(i.last_member_query_interval) << "\n"
        << "    last-member-query-count: " << i.last_member_query_count.value_or(i.robustness) << "\n";
     if (i.other_querier_present_interval)
-        os << "    other-querier-present-interval: " << yaml_duration(*i.other_querier_present_interval)
-           << "\n";
-    os << "    immediate-leave: " << yaml_bool(i.immediate_leave) << "\n"
+        os << "    other-querier-present-interval: " << yaml_value(*i.other_querier_present_interval) << "\n";
+    os << "    immediate-leave: " << yaml_value(i.immediate_leave) << "\n"
        << "    max-groups: " << i.max_groups << "\n"
        << "    max-sources-per-group: " << i.max_sources_per_group << "\n"
-       << "    follow-older-querier: " << yaml_bool(i.follow_older_querier) << "\n"
+       << "    follow-older-querier: " << yaml_value(i.follow_older_querier) << "\n"
        << "    static-groups: " << yaml_flow_list(i.static_groups) << "\n"
        << "    static-sources:" << (i.static_sources.empty() ? " []" : "") << "\n";
     for (const auto& sg : i.static_sources)
@@ -294,7 +292,7 @@ std::string render_running_config(const IgmpdConfig& c) {
         os << "  downstreams: " << yaml_flow_list(c.proxy.downstreams) << "\n"
            << "  mroute-table: " << c.proxy.mroute_table << "\n";
     }
-    os << "ipc:\n  enabled: " << yaml_bool(c.ipc.enabled) << "\n";
+    os << "ipc:\n  enabled: " << yaml_value(c.ipc.enabled) << "\n";
     return os.str();
 }
 

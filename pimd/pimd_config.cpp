@@ -232,23 +232,22 @@ Result<PimdConfig, sys::ConfigError> load_pimd_config(const std::string& path) {
 
 namespace {
 
-using sys::yaml_bool;
-using sys::yaml_duration;
 using sys::yaml_flow_list;
+using sys::yaml_value;
 
 void render_interface(std::ostringstream& os, const std::string& name, const pim::PimInterfaceConfig& i) {
     os << "  - name: " << name << "\n"
-       << "    pim: " << yaml_bool(i.enabled) << "\n"
-       << "    igmp: " << yaml_bool(i.igmp) << "\n"
-       << "    hello-interval: " << yaml_duration(i.hello_interval) << "\n"
+       << "    pim: " << yaml_value(i.enabled) << "\n"
+       << "    igmp: " << yaml_value(i.igmp) << "\n"
+       << "    hello-interval: " << yaml_value(i.hello_interval) << "\n"
        << "    hello-holdtime: " << i.effective_holdtime_s() << "s\n"
-       << "    triggered-hello-delay: " << yaml_duration(i.triggered_hello_delay) << "\n"
+       << "    triggered-hello-delay: " << yaml_value(i.triggered_hello_delay) << "\n"
        << "    dr-priority: " << i.dr_priority << "\n"
-       << "    propagation-delay: " << yaml_duration(i.propagation_delay) << "\n"
-       << "    override-interval: " << yaml_duration(i.override_interval) << "\n"
-       << "    tracking: " << yaml_bool(i.tracking_support) << "\n"
-       << "    lan-prune-delay: " << yaml_bool(i.send_lan_prune_delay) << "\n"
-       << "    secondary-addresses: " << yaml_bool(i.announce_secondary_addresses) << "\n"
+       << "    propagation-delay: " << yaml_value(i.propagation_delay) << "\n"
+       << "    override-interval: " << yaml_value(i.override_interval) << "\n"
+       << "    tracking: " << yaml_value(i.tracking_support) << "\n"
+       << "    lan-prune-delay: " << yaml_value(i.send_lan_prune_delay) << "\n"
+       << "    secondary-addresses: " << yaml_value(i.announce_secondary_addresses) << "\n"
        << "    max-neighbors: " << i.max_neighbors << "\n"
        << "    neighbor-filter: " << yaml_flow_list(i.neighbor_filter) << "\n";
 }
@@ -268,15 +267,15 @@ std::string render_running_config(const PimdConfig& c) {
     for (const auto& rp : c.rps)
         os << "  - address: " << rp.address.to_string() << "\n"
            << "    groups: " << yaml_flow_list(rp.groups) << "\n"
-           << "    override: " << yaml_bool(rp.override_dynamic) << "\n";
+           << "    override: " << yaml_value(rp.override_dynamic) << "\n";
     os << "ssm-range: " << yaml_flow_list(c.ssm_ranges) << "\n"
        << "spt-switchover: " << c.spt.to_string() << "\n"
-       << "join-prune-interval: " << yaml_duration(c.pim.join_prune_interval) << "\n"
-       << "assert-time: " << yaml_duration(c.pim.assert_time) << "\n"
-       << "assert-override-interval: " << yaml_duration(c.pim.assert_override_interval) << "\n"
-       << "keepalive-period: " << yaml_duration(c.pim.keepalive_period) << "\n"
-       << "register-suppression-time: " << yaml_duration(c.pim.register_suppression_time) << "\n"
-       << "register-probe-time: " << yaml_duration(c.pim.register_probe_time) << "\n"
+       << "join-prune-interval: " << yaml_value(c.pim.join_prune_interval) << "\n"
+       << "assert-time: " << yaml_value(c.pim.assert_time) << "\n"
+       << "assert-override-interval: " << yaml_value(c.pim.assert_override_interval) << "\n"
+       << "keepalive-period: " << yaml_value(c.pim.keepalive_period) << "\n"
+       << "register-suppression-time: " << yaml_value(c.pim.register_suppression_time) << "\n"
+       << "register-probe-time: " << yaml_value(c.pim.register_probe_time) << "\n"
        << "mroute-table: " << c.mroute_table << "\n"
        << "max-sg-entries: " << c.pim.max_sg_entries << "\n";
     render_register_section(os, c.pim);
@@ -290,10 +289,8 @@ std::string render_running_config(const PimdConfig& c) {
         os << "# msdp: " << c.msdp->peers.size() << " peers, local " << c.msdp->local_address.to_string()
            << ", originator " << c.msdp->originator_address.to_string() << " (see show ip msdp peer)\n";
     if (c.anycast_rp) {  // rendered in full: the core's register forwarding depends on it (pim.anycast_rp)
-        os << "anycast-rp:\n  address: " << c.anycast_rp->address.to_string() << "\n  members: [";
-        for (size_t i = 0; i < c.anycast_rp->members.size(); ++i)
-            os << (i ? ", " : "") << c.anycast_rp->members[i].to_string();
-        os << "]\n";
+        os << "anycast-rp:\n  address: " << c.anycast_rp->address.to_string()
+           << "\n  members: " << yaml_flow_list(c.anycast_rp->members) << "\n";
     }
     if (!c.beacons.empty())
         os << "# beacons: " << c.beacons.size() << " configured in " << c.file

@@ -5,31 +5,25 @@
 
 #include <ostream>
 #include <string>
-#include <type_traits>
 #include <vector>
 
-#include "common/core/clock.hpp"
 #include "common/sys/config_yaml.hpp"
 
 namespace fanout::sys {
 
-// A duration as the loader reads it back ("30s", "500ms").
-std::string yaml_duration(Duration d);
-
-inline const char* yaml_bool(bool b) {
-    return b ? "true" : "false";
+// A value as the loader reads it back ("30s", "true", an address or prefix): ConfigValue<T>::show.
+template <typename T>
+std::string yaml_value(const T& v) {
+    return ConfigValue<T>::show(v);
 }
 
-// A YAML flow sequence of strings or of values with to_string() (addresses, prefixes): "[a, b]", "[]".
+// A YAML flow sequence of such values: "[a, b]", "[]".
 template <typename T>
 std::string yaml_flow_list(const std::vector<T>& v) {
     std::string s = "[";
     for (size_t i = 0; i < v.size(); ++i) {
         if (i) s += ", ";
-        if constexpr (std::is_same_v<T, std::string>)
-            s += v[i];
-        else
-            s += v[i].to_string();
+        s += yaml_value(v[i]);
     }
     return s + "]";
 }

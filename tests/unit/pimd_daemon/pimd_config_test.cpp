@@ -261,6 +261,9 @@ TEST(PimdConfig, RunningConfigRoundTrips) {
     PimdConfig c = r.value();
     c.daemon.debug = {LogCategory::kPacket, LogCategory::kKernel};
     c.daemon.metrics_listen = "127.0.0.1:9108";
+    c.anycast_rp = pim::AnycastRpConfig{Ipv4Address(10, 0, 0, 100),
+                                        {Ipv4Address(10, 0, 0, 1), Ipv4Address(10, 0, 0, 2)}};
+    c.pim.anycast_rp = c.anycast_rp;
     c.spt = {SptSwitchover::Mode::kThreshold, 512};
     c.pim.spt_threshold = to_spt_threshold(c.spt);
     std::string yaml = render_running_config(c);
@@ -282,6 +285,7 @@ TEST(PimdConfig, RunningConfigRoundTrips) {
     EXPECT_EQ(b.daemon.log_level, c.daemon.log_level);
     EXPECT_EQ(b.daemon.debug, c.daemon.debug);
     EXPECT_EQ(b.daemon.metrics_listen, c.daemon.metrics_listen) << yaml;
+    EXPECT_EQ(b.anycast_rp, c.anycast_rp) << yaml;
 }
 
 }  // namespace

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include <algorithm>
@@ -246,13 +248,20 @@ TEST_F(IpcLinkTest, FramesSplitAcrossReadsArriveWhole) {
                                                    ipc::SnapshotEnd{1}, m(3, kG2), m(4, kG3)})
         ipc::encode_into(x, bytes);
     int fd = connect_unix(path_, false).value().release();
-    // Pieces of 1, 2, 3, ... bytes, each read by the server before the next is sent.
+    // Pieces of 1, 2, 3, ... bytes, each read by the server before the next is sent (SIOCOUTQ on a Unix
+    // socket: the send-buffer memory of what the peer has not read yet, 0 once it has read everything).
+    const auto unread = [fd] {
+        int q = -1;
+        return ::ioctl(fd, SIOCOUTQ, &q) == 0 ? q : -1;
+    };
     size_t sent = 0;
     for (size_t piece = 1; sent < bytes.size(); ++piece) {
         const size_t n = std::min(piece, bytes.size() - sent);
         ASSERT_EQ(::send(fd, bytes.data() + sent, n, MSG_NOSIGNAL), static_cast<ssize_t>(n));
         sent += n;
-        spin(2ms);
+        ASSERT_GT(unread(), 0) << "the loop has not run: the piece waits unread";
+        ASSERT_TRUE(run_until([&] { return unread() == 0; }))
+            << "the server read the piece ending at " << sent;
     }
     ASSERT_TRUE(run_until([&] { return table_->size() == 3; }));
     EXPECT_NE(table_->find(2, kG1), nullptr);

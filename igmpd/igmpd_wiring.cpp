@@ -4,6 +4,7 @@
 
 #include <unordered_set>
 
+#include "common/core/latency_probe.hpp"
 #include "common/core/log.hpp"
 #include "common/packet/igmp.hpp"
 
@@ -145,8 +146,10 @@ void IgmpDaemon::on_readable(int ifindex) {
         ++rx_.packets;
         FANOUT_LOG_DEBUG(LogCategory::kPacket, "igmp rx {} -> {} ifindex {} ({})", p.src.to_string(),
                          p.dst.to_string(), p.ifindex, igmp::igmp_message_kind_name(d->igmp.index()));
+        FANOUT_PROBE(kIgmpDecoded);
         core_->handle(
             igmp::RxIgmp{p.ifindex, d->ip.src, d->ip.dst, std::move(d->igmp), d->ip.has_router_alert()});
+        FANOUT_PROBE(kIgmpHandled);
     }
 }
 

@@ -8,6 +8,7 @@
 #include <cstdio>
 
 #include "common/core/log.hpp"
+#include "common/sys/latency_probe_file.hpp"
 #include "common/sys/metrics_http.hpp"
 #include "common/sys/pid_file.hpp"
 
@@ -268,6 +269,7 @@ int run_daemon_erased(int argc, char** argv, const ErasedDaemonHooks& h) {
     apply_logging(effective_common(h.common(cfg.value().get()), a));
     std::signal(SIGPIPE, SIG_IGN);
     if (!a.foreground) daemonize();
+    write_latency_probes_at_exit(h.name);
     DaemonRunner runner(h, a, std::move(cfg.value()));
     return runner.run();
 }

@@ -4,10 +4,13 @@
 
 #include <stdexcept>
 
+#include "common/core/latency_probe.hpp"
+
 namespace fanout::sys {
 namespace {
 
 void dispatch_callback(evutil_socket_t, short, void* arg) {
+    FANOUT_PROBE(kLoopCallback);
     (*static_cast<std::function<void()>*>(arg))();
 }
 

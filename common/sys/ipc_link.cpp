@@ -6,6 +6,7 @@
 #include <cstring>
 #include <random>
 
+#include "common/core/latency_probe.hpp"
 #include "common/core/log.hpp"
 
 namespace fanout::sys {
@@ -89,6 +90,7 @@ bool IpcConnection::send(const ipc::Message& m) {
 
 bool IpcConnection::flush() {
     while (out_off_ < out_.size()) {
+        FANOUT_PROBE(kIpcSendStart);
         ssize_t n = ::send(fd_.get(), out_.data() + out_off_, out_.size() - out_off_, MSG_NOSIGNAL);
         if (n < 0) {
             if (errno == EINTR) continue;
@@ -118,6 +120,7 @@ void IpcConnection::on_writable() {
 void IpcConnection::on_readable() {
     if (closed_) return;
     ssize_t n = ::recv(fd_.get(), rx_.get(), kReadChunk, 0);
+    FANOUT_PROBE(kIpcReadDone);
     if (n < 0) {
         if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK) return;
         close(std::string("read failed: ") + std::strerror(errno));

@@ -12,6 +12,7 @@
 #include <array>
 #include <cstring>
 
+#include "common/core/latency_probe.hpp"
 #include "common/core/log.hpp"
 #include "common/sys/raw_socket.hpp"
 
@@ -107,7 +108,10 @@ Result<Unit, MrtError> LinuxKernelMrt::not_initialised(const std::string& what) 
 
 Result<Unit, MrtError> LinuxKernelMrt::set_option(int name, const void* value, unsigned len,
                                                   const std::function<std::string()>& what) {
-    if (::setsockopt(sock_.get(), IPPROTO_IP, name, value, len) != 0) {
+    if (name == MRT_ADD_MFC) FANOUT_PROBE(kMfcAddStart);
+    const bool failed = ::setsockopt(sock_.get(), IPPROTO_IP, name, value, len) != 0;
+    if (name == MRT_ADD_MFC) FANOUT_PROBE(kMfcAddDone);
+    if (failed) {
         int e = errno;
         return make_err(MrtError{e, what() + " failed: " + explain(e, options_.table)});
     }

@@ -9,6 +9,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "common/core/latency_probe.hpp"
+
 namespace fanout::sys {
 namespace {
 
@@ -104,6 +106,7 @@ PacketReader::Status PacketReader::read_one(int fd, RxPacket& out, RawSocketCoun
     ssize_t n;
     do {
         n = ::recvmsg(fd, &msg, MSG_DONTWAIT);
+        FANOUT_PROBE(kRawRecvDone);
     } while (n < 0 && errno == EINTR);
     if (n < 0) {
         if (errno == EAGAIN || errno == EWOULDBLOCK) return Status::kEmpty;
@@ -351,7 +354,10 @@ Result<Unit, SocketError> PimSocket::send_pktinfo(Ipv4Address dst, std::span<con
         if (source) info.ipi_spec_dst.s_addr = source->network_order();
         std::memcpy(CMSG_DATA(c), &info, sizeof(info));
     }
-    if (::sendmsg(sock_.get(), &msg, 0) < 0) {
+    FANOUT_PROBE(kRawSendStart);
+    const bool failed = ::sendmsg(sock_.get(), &msg, 0) < 0;
+    FANOUT_PROBE(kRawSendDone);
+    if (failed) {
         ++counters_.send_errors;
         std::string via = ifindex != 0 ? " via " + ifname_of(ifindex) : "";
         return make_err(sys_error("send PIM to " + dst.to_string() + via));

@@ -1,6 +1,7 @@
 // Join/Prune receive processing, RFC 7761 4.5 (see join_prune_rx.hpp for the order of processing).
 #include "pimd/core/join_prune_rx.hpp"
 
+#include "common/core/latency_probe.hpp"
 #include "common/core/log.hpp"
 #include "common/packet/pim_join_prune.hpp"
 #include "pimd/core/pim_core.hpp"
@@ -48,6 +49,7 @@ std::optional<std::set<Ipv4Address>> sg_sources_only(const packet::JoinPruneGrou
 }
 
 RxOutcome SparseMode::receive_join_prune(const PimRxContext& ctx) {
+    FANOUT_PROBE(kPimJpReceived);
     auto jp = packet::decode_join_prune_body(ctx.body);
     if (!jp) return RxOutcome::decode_error(jp.error());
     ++counters_.jp_rx;
@@ -82,6 +84,7 @@ RxOutcome SparseMode::receive_join_prune(const PimRxContext& ctx) {
         sg_only.erase(g);
     }
     recompute_sources(sg_only);
+    FANOUT_PROBE(kPimJpProcessed);
     --busy_;
     finish();
     return RxOutcome::accepted();

@@ -2,6 +2,7 @@
 // (RFC 7761 4.1, 4.5, 4.7, 4.8; see sparse_mode.hpp).
 #include "pimd/core/sparse_mode.hpp"
 
+#include "common/core/latency_probe.hpp"
 #include "common/core/log.hpp"
 #include "pimd/core/pim_core.hpp"
 
@@ -145,6 +146,7 @@ void SparseMode::reevaluate_asserts(Ipv4Address group, const std::set<Ipv4Addres
 // ---- inputs ----
 
 void SparseMode::handle(const MembershipChanged& ev) {
+    FANOUT_PROBE(kPimMembership);
     if (!ev.group.is_multicast() || ev.group.is_link_local_multicast()) return;
     bool changed = false;
     members_.apply(ev, now(), changed);
@@ -352,6 +354,7 @@ void SparseMode::recompute_group_once(Ipv4Address group, JoinsFirst joins_first)
     // for this input, only add to it (which the caller's finish() sends): RPF' moves only with an assert
     // winner, and a membership change never makes this router an assert loser on its RPF interface (4.6.1:
     // AssertTrackingDesired changing only ends loser state).
+    FANOUT_PROBE(kPimJoinsQueued);
     if (joins_first == JoinsFirst::kYes) tx_.flush();
     tib_.collect_group(group);
     register_dr_.group_changed(group);  // CouldRegister / RP(G) after KAT, RP, DR, RPF changes (4.4.1)

@@ -196,6 +196,19 @@ def wait_joined(topo, groups: list[str]) -> None:
          timeout=20, what=f"r1 has (*,G) join state for {len(want)} groups")
 
 
+def sample_tool_args(doc: str, runs: int, root_for: str) -> argparse.Namespace | None:
+    """The arguments of the tools that dissect latency samples (trace_latency.py, probe_steps.py): --runs and
+    --asm. None, after printing why, when not root (root_for: what the tool needs root for)."""
+    p = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--runs", type=int, default=runs)
+    p.add_argument("--asm", action="store_true", help="(*,G) reports instead of IGMPv3 (S,G) ones")
+    a = p.parse_args()
+    if os.geteuid() != 0:
+        print(f"SKIP: {root_for} needs root")
+        return None
+    return a
+
+
 def wait_left(topo, groups: list[str]) -> None:
     """After the receiver left: r1 holds no join state for the groups any more (r2's prunes were processed)."""
     gone = set(groups)

@@ -34,8 +34,6 @@ FANOUT_BUILD_DIR selects the build, as for run.py. Mounts tracefs on /sys/kernel
 
 from __future__ import annotations
 
-import argparse
-import os
 import re
 import statistics
 import subprocess
@@ -148,12 +146,8 @@ def episode(events: list[dict], pids: dict[str, int]) -> dict | None:
 
 
 def main() -> int:
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--runs", type=int, default=10)
-    p.add_argument("--asm", action="store_true", help="(*,G) reports instead of IGMPv3 (S,G) ones")
-    a = p.parse_args()
-    if os.geteuid() != 0:
-        print("SKIP: tracing the lab needs root (network namespaces, tracefs)")
+    a = perf.sample_tool_args(__doc__, 10, "tracing the lab (network namespaces, tracefs)")
+    if a is None:
         return 77
     if not (TRACEFS / "trace").exists():
         subprocess.run(["mount", "-t", "tracefs", "nodev", str(TRACEFS)], check=True)

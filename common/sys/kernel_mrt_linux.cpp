@@ -108,10 +108,7 @@ Result<Unit, MrtError> LinuxKernelMrt::not_initialised(const std::string& what) 
 
 Result<Unit, MrtError> LinuxKernelMrt::set_option(int name, const void* value, unsigned len,
                                                   const std::function<std::string()>& what) {
-    if (name == MRT_ADD_MFC) FANOUT_PROBE(kMfcAddStart);
-    const bool failed = ::setsockopt(sock_.get(), IPPROTO_IP, name, value, len) != 0;
-    if (name == MRT_ADD_MFC) FANOUT_PROBE(kMfcAddDone);
-    if (failed) {
+    if (::setsockopt(sock_.get(), IPPROTO_IP, name, value, len) != 0) {
         int e = errno;
         return make_err(MrtError{e, what() + " failed: " + explain(e, options_.table)});
     }
@@ -277,7 +274,10 @@ Result<Unit, MrtError> LinuxKernelMrt::del_vif(VifIndex index) {
 
 Result<Unit, MrtError> LinuxKernelMrt::write_mfc(const MfcEntry& entry) {
     mfcctl m = to_mfcctl(entry);
-    return set_option(MRT_ADD_MFC, &m, sizeof(m), [&] { return "MRT_ADD_MFC " + entry.key().to_string(); });
+    FANOUT_PROBE(kMfcAddStart);
+    auto r = set_option(MRT_ADD_MFC, &m, sizeof(m), [&] { return "MRT_ADD_MFC " + entry.key().to_string(); });
+    FANOUT_PROBE(kMfcAddDone);
+    return r;
 }
 
 Result<Unit, MrtError> LinuxKernelMrt::add_mfc(const MfcEntry& entry) {

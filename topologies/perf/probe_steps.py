@@ -2,9 +2,9 @@
 """Where the report-to-first-data time goes, step by step, from the daemons' own latency probes (diagnostic
 numbers, not pass/fail).
 
-Needs a build with the probes compiled in (common/core/latency_probe.hpp):
-  cmake -S . -B build/probe -G Ninja -DCMAKE_BUILD_TYPE=Release -DFANOUT_LATENCY_PROBES=ON -DFANOUT_TESTS=OFF \
-        -DFANOUT_BENCH=OFF && ninja -C build/probe
+Needs a build with the probes compiled in (common/core/latency_probe.hpp), with the lab's traffic tool:
+  cmake -S . -B build/probe -G Ninja -DCMAKE_BUILD_TYPE=Release -DFANOUT_LATENCY_PROBES=ON && \
+        ninja -C build/probe pimd igmpd fanout fanout_stream_source
   FANOUT_BUILD_DIR=$PWD/build/probe python3 topologies/perf/probe_steps.py [--runs 20] [--asm]
 
 Builds run.py's lab (line3: Fanout pimd on r1 and r2, igmpd on r2), takes --runs latency samples (run.py's
